@@ -1,0 +1,41 @@
+import TelemetryModel
+
+/// The series of one instrument, keyed by the value of its single attribute, with the
+/// OpenTelemetry cardinality limit: past `limit` distinct values, every new value goes to one
+/// overflow series marked `otel.metric.overflow=true`.
+struct SeriesTable<Cell: AnyObject> {
+  let attributeKey: String
+  let limit: Int
+  private(set) var cells: [String: Cell] = [:]
+  /// Keys in the order their series appeared, so that exports are stable.
+  private(set) var order: [String] = []
+  private(set) var overflow: Cell?
+
+  init(attributeKey: String, limit: Int) {
+    self.attributeKey = attributeKey
+    self.limit = limit
+  }
+
+  var isEmpty: Bool { order.isEmpty && overflow == nil }
+
+  mutating func cell(for key: String, make: () -> Cell) -> Cell {
+    if let cell = cells[key] { return cell }
+    if order.count >= limit {
+      if let overflow { return overflow }
+      let cell = make()
+      overflow = cell
+      return cell
+    }
+    let cell = make()
+    cells[key] = cell
+    order.append(key)
+    return cell
+  }
+
+  /// Every series with its attributes, the overflow series last.
+  func series() -> [(attributes: [Attribute], cell: Cell)] {
+    var out = order.map { ([Attribute(attributeKey, .string($0))], cells[$0]!) }
+    if let overflow { out.append(([Attribute("otel.metric.overflow", .bool(true))], overflow)) }
+    return out
+  }
+}

@@ -1,0 +1,191 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TelemetryModel
+
+/// The export thread: takes finished spans from the queue in batches and collected metrics on
+/// their interval, and hands them to the exporters, one export at a time.
+///
+/// It runs on its own `Thread`, never on the Swift concurrency pool, so a slow or blocking
+/// exporter never starves the caller's tasks.
+final class ExportWorker: Sendable {
+  private let queue: SpanQueue
+  private let spanExporter: (any SpanExporter)?
+  private let metricExporter: (any MetricExporter)?
+  private let collectMetrics: @Sendable (AggregationTemporality) -> [MetricData]
+  private let source: TelemetrySource
+  private let settings: PipelineSettings
+  private let counters: SinkCounters
+  private let requests = Mutex(WorkerRequests())
+  private let stopped = DispatchSemaphore(value: 0)
+
+  init(
+    queue: SpanQueue, spanExporter: (any SpanExporter)?, metricExporter: (any MetricExporter)?,
+    collectMetrics: @escaping @Sendable (AggregationTemporality) -> [MetricData], source: TelemetrySource,
+    settings: PipelineSettings, counters: SinkCounters
+  ) {
+    self.queue = queue
+    self.spanExporter = spanExporter
+    self.metricExporter = metricExporter
+    self.collectMetrics = collectMetrics
+    self.source = source
+    self.settings = settings
+    self.counters = counters
+  }
+
+  func start() {
+    let thread = Thread { [self] in run() }
+    thread.name = "ObservabilitySinks.export"
+    thread.start()
+  }
+
+  /// Exports everything recorded so far; `true` when all of it was delivered within `timeout`.
+  func forceFlush(timeout: Duration) -> Bool {
+    let deadline = Deadline(after: timeout)
+    let request = CompletionRequest(deadline: deadline)
+    let accepted = requests.withLock { requests -> Bool in
+      guard !requests.shutdown else { return false }
+      requests.flushes.append(request)
+      return true
+    }
+    guard accepted else { return false }
+    queue.batchReady.signal()
+    return request.wait()
+  }
+
+  /// Exports what is left, stops the thread and shuts the exporters down, within `timeout`.
+  /// Returns whether everything was delivered and the thread stopped in time. Idempotent.
+  func shutdown(timeout: Duration) -> Bool {
+    let deadline = Deadline(after: timeout)
+    let request = CompletionRequest(deadline: deadline)
+    let first = requests.withLock { requests -> Bool in
+      guard !requests.shutdown else { return false }
+      requests.shutdown = true
+      requests.shutdownRequest = request
+      return true
+    }
+    guard first else { return requests.withLock { $0.stopped } }
+    queue.batchReady.signal()
+    let delivered = request.wait()
+    return delivered && stopped.wait(timeout: deadline.dispatchTime) == .success
+  }
+
+  private func run() {
+    var spare = queue.makeSpare()
+    var nextSpanExport = Deadline(after: settings.scheduleDelay)
+    var nextMetricExport = Deadline(after: settings.metricExportInterval)
+    while true {
+      let wakeAt = metricExporter == nil ? nextSpanExport : min(nextSpanExport, nextMetricExport)
+      _ = queue.batchReady.wait(timeout: wakeAt.dispatchTime)
+      let (flushes, shutdownRequest) = requests.withLock { requests in
+        defer { requests.flushes.removeAll() }
+        return (requests.flushes, requests.shutdownRequest)
+      }
+      if shutdownRequest != nil { queue.close() }
+      let urgent = !flushes.isEmpty || shutdownRequest != nil
+      let deadline = shutdownRequest?.deadline ?? flushes.map(\.deadline).min()
+      var delivered = true
+      if urgent || nextSpanExport.hasPassed || queue.count >= queue.batchSize {
+        delivered = exportSpans(using: &spare, deadline: deadline) && delivered
+        nextSpanExport = Deadline(after: settings.scheduleDelay)
+      }
+      if metricExporter != nil, urgent || nextMetricExport.hasPassed {
+        delivered = exportMetrics(deadline: deadline) && delivered
+        nextMetricExport = Deadline(after: settings.metricExportInterval)
+      }
+      for flush in flushes {
+        flush.complete(delivered && (spanExporter?.forceFlush(timeout: flush.deadline.remaining) ?? true))
+      }
+      if let shutdownRequest {
+        let remaining = shutdownRequest.deadline.remaining
+        spanExporter?.shutdown(timeout: remaining)
+        metricExporter?.shutdown(timeout: shutdownRequest.deadline.remaining)
+        requests.withLock { $0.stopped = true }
+        shutdownRequest.complete(delivered)
+        stopped.signal()
+        return
+      }
+    }
+  }
+
+  /// Exports every queued span in batches; spans still queued after the deadline count as failed.
+  private func exportSpans(using spare: inout [SpanRecord], deadline: Deadline?) -> Bool {
+    queue.drain(into: &spare)
+    defer { spare.removeAll(keepingCapacity: true) }
+    guard !spare.isEmpty else { return true }
+    guard let spanExporter else { return true }
+    var delivered = true
+    var start = 0
+    while start < spare.count {
+      let end = min(start + queue.batchSize, spare.count)
+      let batch = spare[start..<end].map { $0.spanData() }
+      let timeout = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
+      let result =
+        timeout > .zero
+        ? spanExporter.export(batch, from: source, timeout: timeout) : .failure("deadline passed")
+      switch result {
+      case .success:
+        counters.spansExported.wrappingAdd(batch.count, ordering: .relaxed)
+      case .partialSuccess(let rejected, let message):
+        let accepted = max(0, batch.count - rejected)
+        counters.spansExported.wrappingAdd(accepted, ordering: .relaxed)
+        counters.spansRejected.wrappingAdd(batch.count - accepted, ordering: .relaxed)
+        if rejected > 0 { counters.recordError("partial success: \(rejected) spans rejected: \(message)") }
+      case .failure(let message):
+        delivered = false
+        counters.spansFailed.wrappingAdd(batch.count, ordering: .relaxed)
+        counters.exportFailures.wrappingAdd(1, ordering: .relaxed)
+        counters.recordError("span export failed: \(message)")
+      }
+      start = end
+    }
+    return delivered
+  }
+
+  private func exportMetrics(deadline: Deadline?) -> Bool {
+    guard let metricExporter else { return true }
+    let metrics = collectMetrics(metricExporter.preferredTemporality)
+    guard !metrics.isEmpty else { return true }
+    let timeout = min(settings.metricExportTimeout, deadline?.remaining ?? settings.metricExportTimeout)
+    let result =
+      timeout > .zero
+      ? metricExporter.export(metrics, from: source, timeout: timeout) : .failure("deadline passed")
+    counters.metricExports.wrappingAdd(1, ordering: .relaxed)
+    if case .failure(let message) = result {
+      counters.metricExportFailures.wrappingAdd(1, ordering: .relaxed)
+      counters.recordError("metric export failed: \(message)")
+      return false
+    }
+    return true
+  }
+}
+
+/// What callers asked of the export thread since it last looked.
+private struct WorkerRequests {
+  var flushes: [CompletionRequest] = []
+  var shutdown = false
+  var shutdownRequest: CompletionRequest?
+  var stopped = false
+}
+
+/// A caller waiting, up to its deadline, for the export thread to answer.
+private final class CompletionRequest: Sendable {
+  let deadline: Deadline
+  private let result = Mutex<Bool?>(nil)
+  private let done = DispatchSemaphore(value: 0)
+
+  init(deadline: Deadline) {
+    self.deadline = deadline
+  }
+
+  func complete(_ delivered: Bool) {
+    result.withLock { $0 = delivered }
+    done.signal()
+  }
+
+  /// The answer, or `false` when the deadline passed first.
+  func wait() -> Bool {
+    guard done.wait(timeout: deadline.dispatchTime) == .success else { return false }
+    return result.withLock { $0 } ?? false
+  }
+}

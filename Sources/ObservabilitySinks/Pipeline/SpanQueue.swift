@@ -1,0 +1,56 @@
+import Dispatch
+import Synchronization
+
+/// The bounded hand-off between the callers' threads and the export thread.
+///
+/// A hook appends under a short lock and never waits; when the queue is full the span is refused
+/// (the caller counts it as dropped). The export thread takes everything at once by swapping the
+/// buffer with a spare one of the same reserved capacity, so neither side allocates in steady state.
+final class SpanQueue: Sendable {
+  let capacity: Int
+  let batchSize: Int
+  private let buffer: Mutex<[SpanRecord]>
+  /// Set at shutdown: later spans are refused (and so counted as dropped), never left behind.
+  private let closed = Atomic<Bool>(false)
+  /// Signalled when a batch is full, so the export thread need not wait for its schedule.
+  let batchReady = DispatchSemaphore(value: 0)
+
+  init(capacity: Int, batchSize: Int) {
+    self.capacity = max(1, capacity)
+    self.batchSize = max(1, min(batchSize, self.capacity))
+    var storage: [SpanRecord] = []
+    storage.reserveCapacity(self.capacity)
+    buffer = Mutex(storage)
+  }
+
+  /// Appends a finished span; `false` when the queue is full.
+  func push(_ record: SpanRecord) -> Bool {
+    let (accepted, filledBatch) = buffer.withLock { buffer -> (Bool, Bool) in
+      guard buffer.count < capacity, !closed.load(ordering: .relaxed) else { return (false, false) }
+      buffer.append(record)
+      return (true, buffer.count == batchSize)
+    }
+    if filledBatch { batchReady.signal() }
+    return accepted
+  }
+
+  /// Moves every queued span into `spare` (which must be empty) by swapping buffers.
+  func drain(into spare: inout [SpanRecord]) {
+    buffer.withLock { swap(&$0, &spare) }
+  }
+
+  /// Refuses every later span.
+  func close() {
+    buffer.withLock { _ in closed.store(true, ordering: .relaxed) }
+  }
+
+  /// How many spans wait.
+  var count: Int { buffer.withLock { $0.count } }
+
+  /// A buffer for ``drain(into:)`` with the queue's capacity reserved.
+  func makeSpare() -> [SpanRecord] {
+    var spare: [SpanRecord] = []
+    spare.reserveCapacity(capacity)
+    return spare
+  }
+}

@@ -1,0 +1,117 @@
+import Synchronization
+import TelemetryModel
+
+/// The hot path: turns hook calls into finished span records and metric updates in memory.
+///
+/// Each hook takes one lock, does one dictionary lookup, and hands finished spans to the queue;
+/// it never formats text, never allocates attribute lists and never touches the network.
+final class RunRecorder: Sendable {
+  private let state: Mutex<RecorderState>
+  private let queue: SpanQueue?
+  let counters: SinkCounters
+
+  init(
+    queue: SpanQueue?, counters: SinkCounters, metricsEnabled: Bool, cardinalityLimit: Int,
+    recentRunCapacity: Int
+  ) {
+    self.queue = queue
+    self.counters = counters
+    state = Mutex(
+      RecorderState(
+        recent: RecentTraceIds(capacity: recentRunCapacity),
+        instruments: metricsEnabled ? RLMInstruments(cardinalityLimit: cardinalityLimit) : nil))
+  }
+
+  func runStarted(runId: String, task: String, environment: String, params: RunParams, parent: SpanParent?) {
+    let now = UnixClock.now()
+    let superseded = state.withLock { state -> RunSpanRecord? in
+      let identity = SpanIdentity(
+        traceId: parent?.traceId ?? state.ids.nextTraceId(), spanId: state.ids.nextSpanId(),
+        parentSpanId: parent?.spanId,
+        flags: parent?.isRemote == true ? SpanData.remoteParentFlags : SpanData.localParentFlags,
+        traceState: parent?.traceState ?? "")
+      let run = ActiveRun(
+        identity: identity, startTime: now, task: task, environment: environment, params: params)
+      let previous = state.runs.updateValue(run, forKey: runId)
+      state.instruments?.runsCell(environment: environment, now: now).add(1)
+      guard let previous else { return nil }
+      state.runsSuperseded += 1
+      return previous.runRecord(runId: runId, endTime: now, ending: .superseded)
+    }
+    if let superseded { finish(.run(superseded)) }
+  }
+
+  func stepFinished(runId: String, event: StepEvent, cumulativeReward: Double) {
+    let now = UnixClock.now()
+    let record = state.withLock { state -> StepSpanRecord? in
+      guard let run = state.runs[runId] else { return nil }
+      let start = run.lastStepEnd
+      run.lastStepEnd = now
+      let identity = SpanIdentity(
+        traceId: run.identity.traceId, spanId: state.ids.nextSpanId(), parentSpanId: run.identity.spanId,
+        flags: SpanData.localParentFlags, traceState: run.identity.traceState)
+      if let instruments = state.instruments {
+        instruments.recordStep(run: run, runId: runId, reward: event.reward, now: now)
+      }
+      return StepSpanRecord(
+        identity: identity, startTime: min(start, now), endTime: now, runId: runId, event: event,
+        cumulativeReward: cumulativeReward)
+    }
+    if let record { finish(.step(record)) }
+  }
+
+  func runEnded(runId: String, result: RunResult, runPath: String) {
+    let now = UnixClock.now()
+    let record = state.withLock { state -> RunSpanRecord? in
+      guard let run = state.runs.removeValue(forKey: runId) else { return nil }
+      state.recent.remember(runId: runId, traceId: run.identity.traceId)
+      if let instruments = state.instruments, let duration = result.durationSeconds,
+        instruments.acceptsHistogramValue(duration)
+      {
+        instruments.durationCell(completed: result.completed, now: now).record(
+          duration, bounds: instruments.bounds)
+      }
+      return run.runRecord(runId: runId, endTime: now, ending: .finished(result, runPath: runPath))
+    }
+    if let record { finish(.run(record)) }
+  }
+
+  /// The trace id of an active run, else of a recently ended one.
+  func traceId(of runId: String) -> TraceID? {
+    state.withLock { state in state.runs[runId]?.identity.traceId ?? state.recent.traceId(of: runId) }
+  }
+
+  /// The current metric points; for delta temporality this also starts a new interval.
+  func collectMetrics(temporality: AggregationTemporality) -> [MetricData] {
+    let now = UnixClock.now()
+    return state.withLock { state in
+      state.instruments?.collect(at: now, temporality: temporality) ?? []
+    }
+  }
+
+  /// How many runs are between start and end.
+  var activeRunCount: Int { state.withLock { $0.runs.count } }
+
+  /// Runs replaced by a second start with the same id.
+  var runsSuperseded: Int { state.withLock { $0.runsSuperseded } }
+
+  /// Histogram values refused (negative or not finite).
+  var rejectedMetricValues: Int { state.withLock { $0.instruments?.rejectedValues ?? 0 } }
+
+  private func finish(_ record: SpanRecord) {
+    counters.spansRecorded.wrappingAdd(1, ordering: .relaxed)
+    guard let queue else { return }
+    if !queue.push(record) {
+      counters.spansDropped.wrappingAdd(1, ordering: .relaxed)
+    }
+  }
+}
+
+/// Everything the recorder's lock protects.
+struct RecorderState {
+  var ids = IdGenerator()
+  var runs: [String: ActiveRun] = [:]
+  var recent: RecentTraceIds
+  var instruments: RLMInstruments?
+  var runsSuperseded = 0
+}

@@ -1,0 +1,106 @@
+import TelemetryModel
+
+/// The reference's truncation limits, in Unicode scalars.
+enum TruncationLimit {
+  static let task = 500
+  static let eventText = 1000
+  static let statusMessage = 200
+}
+
+extension SpanRecord {
+  /// The span in exporter shape: attribute lists, events and status as the reference builds them.
+  func spanData() -> SpanData {
+    switch self {
+    case .step(let record): return record.spanData()
+    case .run(let record): return record.spanData()
+    }
+  }
+}
+
+extension StepSpanRecord {
+  func spanData() -> SpanData {
+    let event = self.event
+    var events: [SpanEvent] = []
+    if !event.action.code.isEmpty {
+      events.append(
+        SpanEvent(
+          name: "code_execution", timeUnixNano: endTime,
+          attributes: [
+            Attribute("code", .string(event.action.code.prefix(scalars: TruncationLimit.eventText)))
+          ]
+        ))
+    }
+    if !event.observation.output.isEmpty {
+      events.append(
+        SpanEvent(
+          name: "output", timeUnixNano: endTime,
+          attributes: [
+            Attribute("output", .string(event.observation.output.prefix(scalars: TruncationLimit.eventText)))
+          ]
+        ))
+    }
+    let status: SpanStatus
+    if event.observation.success {
+      status = .ok
+    } else if let error = event.observation.error, !error.isEmpty {
+      status = .error(message: error.prefix(scalars: TruncationLimit.statusMessage))
+    } else {
+      status = .unset
+    }
+    return SpanData(
+      traceId: identity.traceId, spanId: identity.spanId, parentSpanId: identity.parentSpanId,
+      name: "rlm.step", startTimeUnixNano: startTime, endTimeUnixNano: endTime,
+      attributes: [
+        Attribute("rlm.run_id", .string(runId)),
+        Attribute("rlm.step", .int(Int64(event.step))),
+        Attribute("rlm.action_type", .string(event.action.action)),
+        Attribute("rlm.reward", .double(event.reward)),
+        Attribute("rlm.cumulative_reward", .double(cumulativeReward)),
+        Attribute("rlm.success", .bool(event.observation.success)),
+      ],
+      events: events, status: status, flags: identity.flags, traceState: identity.traceState
+    )
+  }
+}
+
+extension RunSpanRecord {
+  /// The message of a run span that a second `onRunStart` with the same id replaced.
+  static let supersededMessage = "superseded by a new run with the same id"
+
+  func spanData() -> SpanData {
+    var attributes = [
+      Attribute("rlm.run_id", .string(runId)),
+      Attribute("rlm.task", .string(task.prefix(scalars: TruncationLimit.task))),
+      Attribute("rlm.environment", .string(environment)),
+      Attribute("rlm.max_steps", .int(Int64(params.maxSteps))),
+      Attribute("rlm.model", .string(params.model)),
+    ]
+    var events: [SpanEvent] = []
+    let status: SpanStatus
+    switch ending {
+    case .finished(let result, let runPath):
+      attributes += [
+        Attribute("rlm.completed", .bool(result.completed)),
+        Attribute("rlm.total_steps", .int(Int64(result.steps))),
+        Attribute("rlm.total_reward", .double(result.totalReward)),
+        Attribute("rlm.run_path", .string(runPath)),
+      ]
+      if let answer = result.finalAnswer, !answer.isEmpty {
+        events.append(
+          SpanEvent(
+            name: "final_answer", timeUnixNano: endTime,
+            attributes: [Attribute("answer", .string(answer.prefix(scalars: TruncationLimit.eventText)))]
+          ))
+      }
+      status = result.completed ? .ok : .error(message: "Run did not complete")
+    case .superseded:
+      status = .error(message: Self.supersededMessage)
+    }
+    return SpanData(
+      traceId: identity.traceId, spanId: identity.spanId, parentSpanId: identity.parentSpanId,
+      name: "rlm.run", startTimeUnixNano: startTime, endTimeUnixNano: endTime,
+      attributes: attributes, events: events, status: status, flags: identity.flags,
+      traceState: identity.traceState
+    )
+  }
+}

@@ -1,0 +1,47 @@
+import TelemetryModel
+
+/// A finished span as the hot path records it: typed fields, no attribute arrays, texts kept
+/// whole (a retain). The export thread turns it into ``SpanData``, truncating texts there.
+enum SpanRecord: Sendable {
+  case step(StepSpanRecord)
+  case run(RunSpanRecord)
+}
+
+/// The identity of a span: ids, parent, flags and trace state.
+struct SpanIdentity: Sendable {
+  var traceId: TraceID
+  var spanId: SpanID
+  var parentSpanId: SpanID?
+  var flags: UInt32
+  var traceState: String
+}
+
+/// A finished `rlm.step` span.
+struct StepSpanRecord: Sendable {
+  var identity: SpanIdentity
+  var startTime: UInt64
+  var endTime: UInt64
+  var runId: String
+  var event: StepEvent
+  var cumulativeReward: Double
+}
+
+/// A finished `rlm.run` span.
+struct RunSpanRecord: Sendable {
+  var identity: SpanIdentity
+  var startTime: UInt64
+  var endTime: UInt64
+  var runId: String
+  var task: String
+  var environment: String
+  var params: RunParams
+  var ending: RunEnding
+}
+
+/// How a run span ended.
+enum RunEnding: Sendable {
+  /// `onRunEnd` reported the result.
+  case finished(RunResult, runPath: String)
+  /// A second `onRunStart` with the same run id replaced the run.
+  case superseded
+}

@@ -1,0 +1,82 @@
+/// A recorded sequence of hook calls, in the golden-fixture format: a JSON array whose elements
+/// have `hook` (`on_run_start`, `on_step`, `on_run_end`, `get_trace_id`, `sleep`) and that hook's
+/// arguments, with JSON types kept as given.
+public struct HookScript: Sendable {
+  /// One call of the script.
+  public enum Call: Sendable {
+    /// `on_run_start(run_id, task, environment, params)`.
+    case runStart(runId: String, task: String, environment: String, params: RunParams)
+    /// `on_step(run_id, event, cumulative_reward)`.
+    case step(runId: String, event: StepEvent, cumulativeReward: Double)
+    /// `on_run_end(run_id, result, run_path)`.
+    case runEnd(runId: String, result: RunResult, runPath: String)
+    /// Ask for the run's trace id and record the answer under `label`.
+    case getTraceId(runId: String, label: String)
+    /// Wait this long.
+    case sleep(Duration)
+  }
+
+  /// The calls, in order.
+  public var calls: [Call]
+
+  /// Parses a script; throws ``HookScriptError`` naming the element that is wrong.
+  public init(json text: String) throws {
+    guard case .array(let elements) = try JSONValue(parsing: text) else {
+      throw HookScriptError(index: nil, reason: "a script is a JSON array of hook calls")
+    }
+    calls = try elements.enumerated().map { index, element in try Self.call(element, index: index) }
+  }
+
+  /// Creates a script from calls.
+  public init(calls: [Call]) {
+    self.calls = calls
+  }
+
+  private static func call(_ element: JSONValue, index: Int) throws(HookScriptError) -> Call {
+    guard case .string(let hook)? = element["hook"] else {
+      throw HookScriptError(index: index, reason: "missing \"hook\"")
+    }
+    func text(_ key: String) throws(HookScriptError) -> String {
+      guard let value = element[key] else {
+        throw HookScriptError(index: index, reason: "missing \"\(key)\"")
+      }
+      return value.pythonString
+    }
+    switch hook {
+    case "on_run_start":
+      return .runStart(
+        runId: try text("run_id"), task: try text("task"), environment: try text("environment"),
+        params: RunParams(json: element["params"] ?? .object([])))
+    case "on_step":
+      return .step(
+        runId: try text("run_id"), event: StepEvent(json: element["event"] ?? .object([])),
+        cumulativeReward: element["cumulative_reward"]?.numberValue ?? 0)
+    case "on_run_end":
+      return .runEnd(
+        runId: try text("run_id"), result: RunResult(json: element["result"] ?? .object([])),
+        runPath: element["run_path"].map(\.pythonString) ?? "")
+    case "get_trace_id":
+      return .getTraceId(runId: try text("run_id"), label: element["label"].map(\.pythonString) ?? "")
+    case "sleep":
+      guard let milliseconds = element["ms"]?.numberValue, milliseconds >= 0, milliseconds.isFinite else {
+        throw HookScriptError(index: index, reason: "sleep needs a non-negative \"ms\"")
+      }
+      return .sleep(.microseconds(Int64(milliseconds * 1000)))
+    default:
+      throw HookScriptError(index: index, reason: "unknown hook \"\(hook)\"")
+    }
+  }
+}
+
+/// Why a hook script could not be read.
+public struct HookScriptError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// The index of the offending element, if the problem is in one.
+  public var index: Int?
+  /// What is wrong.
+  public var reason: String
+
+  /// A one-line message.
+  public var description: String {
+    index.map { "script element \($0): \(reason)" } ?? "script: \(reason)"
+  }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// Plays a ``HookScript`` against a sink and records what `getTraceId` answered.
+public struct HookScriptPlayer {
+  /// One `get_trace_id` answer.
+  public struct Observation: Hashable, Sendable {
+    /// The index of the call in the script.
+    public var call: Int
+    /// The run asked about.
+    public var runId: String
+    /// The script's label for the question.
+    public var label: String
+    /// The answer: 32 hex digits, or `nil`.
+    public var traceId: String?
+  }
+
+  /// How much of each scripted sleep to actually wait (1 = as written, 0 = not at all).
+  public var sleepScale: Double
+
+  /// Creates a player.
+  public init(sleepScale: Double = 1) {
+    self.sleepScale = sleepScale
+  }
+
+  /// Makes every call of `script` on `sink`; returns the `get_trace_id` answers.
+  public func play(_ script: HookScript, on sink: OpenTelemetrySink) -> [Observation] {
+    var observations: [Observation] = []
+    for (index, call) in script.calls.enumerated() {
+      switch call {
+      case .runStart(let runId, let task, let environment, let params):
+        sink.onRunStart(runId: runId, task: task, environment: environment, params: params)
+      case .step(let runId, let event, let cumulativeReward):
+        sink.onStep(runId: runId, event: event, cumulativeReward: cumulativeReward)
+      case .runEnd(let runId, let result, let runPath):
+        sink.onRunEnd(runId: runId, result: result, runPath: runPath)
+      case .getTraceId(let runId, let label):
+        observations.append(
+          Observation(call: index, runId: runId, label: label, traceId: sink.getTraceId(runId: runId)))
+      case .sleep(let duration):
+        let seconds = Double(duration / .microseconds(1)) / 1e6 * sleepScale
+        if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
+      }
+    }
+    return observations
+  }
+}

@@ -1,0 +1,172 @@
+import Logging
+@_exported import TelemetryModel
+import TelemetryModel
+
+/// The OpenTelemetry sink of the reference (`rlm_code.rlm.observability_sinks.OpenTelemetrySink`):
+/// an `rlm.run` span per run with an `rlm.step` child per step, the four RLM metric instruments,
+/// exported over OTLP/gRPC (or to the console, or kept in memory).
+///
+/// Hooks record into memory and return; export runs on the sink's own thread. All state belongs to
+/// this instance: two sinks in one process never interfere.
+///
+/// ```swift
+/// let sink = OpenTelemetrySink(enabled: true, endpoint: "http://localhost:4317")
+/// sink.onRunStart(runId: "r1", task: "Answer trivia", environment: "dspy", params: RunParams(maxSteps: 10))
+/// sink.onStep(runId: "r1", event: StepEvent(step: 1, reward: 0.5), cumulativeReward: 0.5)
+/// sink.onRunEnd(runId: "r1", result: RunResult(completed: true, steps: 1, totalReward: 0.5), runPath: "runs/r1.jsonl")
+/// sink.shutdown()
+/// ```
+public final class OpenTelemetrySink: ObservabilitySink {
+  /// Always `"opentelemetry"`.
+  public let name = "opentelemetry"
+  /// Whether the sink was enabled.
+  public let enabled: Bool
+  /// The `service.name` of the resource.
+  public let serviceName: String
+  /// The OTLP endpoint, if any.
+  public let endpoint: String?
+  /// Whether the four metric instruments are recorded.
+  public let metricsEnabled: Bool
+  /// The resource every span and metric carries.
+  public let resource: Resource
+
+  private let available: Bool
+  private let detail: String
+  private let recorder: RunRecorder?
+  private let worker: ExportWorker?
+  private let counters = SinkCounters()
+
+  /// The instrumentation scope of every span and metric: this library and its version.
+  public static let instrumentationScope = InstrumentationScope(
+    name: "ObservabilitySinks", version: ObservabilitySinksVersion.current)
+
+  /// Creates a sink as the reference's constructor does; `configuration` holds everything else.
+  public init(
+    enabled: Bool, serviceName: String = "rlm-code", endpoint: String? = nil, metricsEnabled: Bool = true,
+    configuration: OpenTelemetrySinkConfiguration = OpenTelemetrySinkConfiguration()
+  ) {
+    let endpoint = endpoint?.isEmpty == true ? nil : endpoint
+    self.enabled = enabled
+    self.serviceName = serviceName
+    self.endpoint = endpoint
+    self.metricsEnabled = metricsEnabled
+    resource = ResourceBuilder.resource(serviceName: serviceName, extra: configuration.resourceAttributes)
+    guard enabled else {
+      available = false
+      detail = "disabled"
+      recorder = nil
+      worker = nil
+      return
+    }
+    let selection: ExporterSelection
+    do {
+      selection = try ExporterSelection(
+        endpoint: endpoint, metricsEnabled: metricsEnabled, configuration: configuration)
+    } catch {
+      configuration.logger.warning("OpenTelemetry sink setup failed: \(error)")
+      available = false
+      detail = "setup failed: \(error)"
+      recorder = nil
+      worker = nil
+      return
+    }
+    available = true
+    detail = selection.detail
+    let queue: SpanQueue? =
+      selection.spanExporter == nil
+      ? nil : SpanQueue(capacity: configuration.maxQueueSize, batchSize: configuration.maxExportBatchSize)
+    let recorder = RunRecorder(
+      queue: queue, counters: counters, metricsEnabled: metricsEnabled,
+      cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity)
+    self.recorder = recorder
+    if selection.spanExporter != nil || selection.metricExporter != nil {
+      let worker = ExportWorker(
+        queue: queue ?? SpanQueue(capacity: 1, batchSize: 1), spanExporter: selection.spanExporter,
+        metricExporter: selection.metricExporter,
+        collectMetrics: { recorder.collectMetrics(temporality: $0) },
+        source: TelemetrySource(resource: resource, scope: Self.instrumentationScope),
+        settings: PipelineSettings(
+          maxQueueSize: configuration.maxQueueSize, maxExportBatchSize: configuration.maxExportBatchSize,
+          scheduleDelay: configuration.scheduleDelay, exportTimeout: configuration.exportTimeout,
+          metricExportInterval: configuration.metricExportInterval,
+          metricExportTimeout: configuration.metricExportTimeout),
+        counters: counters)
+      worker.start()
+      self.worker = worker
+    } else {
+      worker = nil
+    }
+  }
+
+  deinit {
+    // Deliver what is queued without holding up whoever released the sink.
+    _ = worker?.shutdown(timeout: .zero)
+  }
+
+  /// The reference's status fields plus our counters.
+  public func status() -> OpenTelemetrySinkStatus {
+    var status = OpenTelemetrySinkStatus(
+      name: name, enabled: enabled, available: available, detail: detail, serviceName: serviceName,
+      metricsEnabled: metricsEnabled)
+    status.spansRecorded = counters.spansRecorded.load(ordering: .relaxed)
+    status.spansExported = counters.spansExported.load(ordering: .relaxed)
+    status.spansDropped = counters.spansDropped.load(ordering: .relaxed)
+    status.spansFailed = counters.spansFailed.load(ordering: .relaxed)
+    status.spansRejected = counters.spansRejected.load(ordering: .relaxed)
+    status.exportFailures = counters.exportFailures.load(ordering: .relaxed)
+    status.metricExports = counters.metricExports.load(ordering: .relaxed)
+    status.metricExportFailures = counters.metricExportFailures.load(ordering: .relaxed)
+    status.metricValuesRejected = recorder?.rejectedMetricValues ?? 0
+    status.runsSuperseded = recorder?.runsSuperseded ?? 0
+    status.activeRuns = recorder?.activeRunCount ?? 0
+    if let error = counters.lastErrorRecord {
+      status.lastError = error.message
+      status.lastErrorTimeUnixNano = error.timeUnixNano
+    }
+    return status
+  }
+
+  /// Starts the run's `rlm.run` span (a new trace) and counts it in `rlm.runs`.
+  public func onRunStart(runId: String, task: String, environment: String, params: RunParams) {
+    recorder?.runStarted(runId: runId, task: task, environment: environment, params: params, parent: nil)
+  }
+
+  /// Records the step as an `rlm.step` child of the run's span, counts it in `rlm.steps` and its
+  /// reward in `rlm.reward`. Does nothing for a run id that is not active.
+  public func onStep(runId: String, event: StepEvent, cumulativeReward: Double) {
+    recorder?.stepFinished(runId: runId, event: event, cumulativeReward: cumulativeReward)
+  }
+
+  /// Ends the run's span with its result and records `rlm.run_duration`. Does nothing for a run
+  /// id that is not active.
+  public func onRunEnd(runId: String, result: RunResult, runPath: String) {
+    recorder?.runEnded(runId: runId, result: result, runPath: runPath)
+  }
+
+  /// The run's trace id as 32 lowercase hex digits, while it is active and for the last
+  /// ``OpenTelemetrySinkConfiguration/recentRunCapacity`` ended runs; otherwise `nil`.
+  public func getTraceId(runId: String) -> String? {
+    recorder?.traceId(of: runId)?.hex
+  }
+
+  /// Exports everything recorded so far (spans and metrics); `true` when all of it was delivered
+  /// before `timeout`. Blocks the calling thread; the export itself runs on the sink's thread.
+  @discardableResult
+  public func forceFlush(timeout: Duration = .seconds(30)) -> Bool {
+    worker?.forceFlush(timeout: timeout) ?? true
+  }
+
+  /// Exports what is left, stops the export thread and releases the exporters, never taking
+  /// longer than `timeout`; `true` when everything was delivered. Later spans are dropped and
+  /// counted. Idempotent.
+  @discardableResult
+  public func shutdown(timeout: Duration = .seconds(30)) -> Bool {
+    worker?.shutdown(timeout: timeout) ?? true
+  }
+}
+
+/// This library's version, as its instrumentation scope and `telemetry.sdk.version` report it.
+public enum ObservabilitySinksVersion {
+  /// The current version.
+  public static let current = "0.1.0"
+}

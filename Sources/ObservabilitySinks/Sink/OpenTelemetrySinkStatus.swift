@@ -1,0 +1,52 @@
+/// What an ``OpenTelemetrySink`` is doing: the reference's six fields, then our own counters.
+public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
+  /// Always `"opentelemetry"`.
+  public var name: String
+  /// Whether the sink was enabled.
+  public var enabled: Bool
+  /// Whether the sink is recording (enabled and set up).
+  public var available: Bool
+  /// `"disabled"`, the endpoint, `"in-memory (no exporter)"`, or why setup failed.
+  public var detail: String
+  /// The service name on the resource.
+  public var serviceName: String
+  /// Whether the four metric instruments are recorded.
+  public var metricsEnabled: Bool
+
+  /// Spans finished by the hooks.
+  public var spansRecorded = 0
+  /// Spans the receiver accepted.
+  public var spansExported = 0
+  /// Spans refused because the queue was full (or the sink shut down).
+  public var spansDropped = 0
+  /// Spans whose export failed.
+  public var spansFailed = 0
+  /// Spans the receiver rejected in a partial success.
+  public var spansRejected = 0
+  /// Span export calls that failed.
+  public var exportFailures = 0
+  /// Metric export calls made.
+  public var metricExports = 0
+  /// Metric export calls that failed.
+  public var metricExportFailures = 0
+  /// Histogram values refused (negative or not finite), as the SDK refuses them.
+  public var metricValuesRejected = 0
+  /// Runs replaced by a second `onRunStart` with the same id (their span ended with ERROR).
+  public var runsSuperseded = 0
+  /// Runs started and not yet ended.
+  public var activeRuns = 0
+  /// The last export error, if any.
+  public var lastError: String?
+  /// When the last error happened, Unix nanoseconds.
+  public var lastErrorTimeUnixNano: UInt64?
+
+  /// The reference's `status()` dict: exactly `name`, `enabled`, `available`, `detail`,
+  /// `service_name`, `metrics_enabled`.
+  public var dictionary: [String: StatusValue] {
+    [
+      "name": .string(name), "enabled": .bool(enabled), "available": .bool(available),
+      "detail": .string(detail), "service_name": .string(serviceName),
+      "metrics_enabled": .bool(metricsEnabled),
+    ]
+  }
+}

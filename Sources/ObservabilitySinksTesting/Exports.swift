@@ -1,0 +1,2 @@
+@_exported import ObservabilitySinks
+@_exported import TelemetryModel

@@ -1,0 +1,53 @@
+/// A finished span, in the shape an exporter sends it.
+public struct SpanData: Hashable, Sendable {
+  /// The trace the span belongs to.
+  public var traceId: TraceID
+  /// The span's own id.
+  public var spanId: SpanID
+  /// The parent span's id; `nil` for a root span.
+  public var parentSpanId: SpanID?
+  /// The operation name, `rlm.run` or `rlm.step` for the RLM sink.
+  public var name: String
+  /// The span kind.
+  public var kind: SpanKind
+  /// Start time, nanoseconds since the Unix epoch.
+  public var startTimeUnixNano: UInt64
+  /// End time, nanoseconds since the Unix epoch.
+  public var endTimeUnixNano: UInt64
+  /// The span's attributes, in the order they were set.
+  public var attributes: [Attribute]
+  /// The span's events, in time order.
+  public var events: [SpanEvent]
+  /// The span's final status.
+  public var status: SpanStatus
+  /// OTLP span flags: the W3C trace flags in the low byte, bit 8 says the parent's remoteness is
+  /// known and bit 9 that the parent is remote (`0x100` local, `0x300` remote).
+  public var flags: UInt32
+  /// The W3C `tracestate` the span carries, empty when there is none.
+  public var traceState: String
+
+  /// Creates a span.
+  public init(
+    traceId: TraceID, spanId: SpanID, parentSpanId: SpanID?, name: String, kind: SpanKind = .internal,
+    startTimeUnixNano: UInt64, endTimeUnixNano: UInt64, attributes: [Attribute], events: [SpanEvent],
+    status: SpanStatus, flags: UInt32 = SpanData.localParentFlags, traceState: String = ""
+  ) {
+    self.traceId = traceId
+    self.spanId = spanId
+    self.parentSpanId = parentSpanId
+    self.name = name
+    self.kind = kind
+    self.startTimeUnixNano = startTimeUnixNano
+    self.endTimeUnixNano = endTimeUnixNano
+    self.attributes = attributes
+    self.events = events
+    self.status = status
+    self.flags = flags
+    self.traceState = traceState
+  }
+
+  /// Flags of a span whose parent, if any, is in this process: "remoteness known", not remote.
+  public static let localParentFlags: UInt32 = 0x100
+  /// Flags of a span whose parent came from another process.
+  public static let remoteParentFlags: UInt32 = 0x300
+}
