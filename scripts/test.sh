@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every test: installs what the tests need (Debian packages, a Python venv with grpcio and the
+# official opentelemetry-proto classes for the test receiver), checks the build has no warnings,
+# then runs the whole suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-system-deps.sh openssl python3-venv
+if [ -x scripts/setup-python-env.sh ]; then
+  scripts/setup-python-env.sh >&2
+fi
+if [ -x scripts/check-generated-protos.sh ]; then
+  scripts/check-generated-protos.sh
+fi
+
+build_log=$(mktemp)
+swift build --build-tests 2>&1 | tee "$build_log" >&2
+if grep -E "warning:" "$build_log" | grep -v "^warning: 'main'" | grep -q .; then
+  echo "The build has warnings; the project keeps zero." >&2
+  exit 1
+fi
+rm -f "$build_log"
+
+swift test --skip-build "$@"
