@@ -8,6 +8,7 @@ let package = Package(
     .library(name: "ObservabilitySinks", targets: ["ObservabilitySinks"]),
     .library(name: "ObservabilitySinksTesting", targets: ["ObservabilitySinksTesting"]),
     .executable(name: "ScriptedRun", targets: ["ScriptedRun"]),
+    .executable(name: "rlm-otel-replay", targets: ["RLMOtelReplay"]),
   ],
   dependencies: [
     // swift-log: the one logging API every Swift server library shares; warnings go through it.
@@ -24,6 +25,8 @@ let package = Package(
     ),
     // An in-memory exporter users can assert on in their own tests.
     .target(name: "ObservabilitySinksTesting", dependencies: ["ObservabilitySinks", "TelemetryModel"]),
+    // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
+    .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks"]),
     .executableTarget(name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
     .testTarget(
       name: "ObservabilitySinksTests",

@@ -75,7 +75,8 @@ struct ConcurrencyTests {
         let runId = "t\(thread)-r\(run)"
         test.sink.onRunStart(runId: runId, task: "t", environment: "env\(thread % 2)", params: RunParams())
         for step in 1...stepsPerRun {
-          test.sink.onStep(runId: runId, event: StepEvent(step: step, reward: 1), cumulativeReward: Double(step))
+          test.sink.onStep(
+            runId: runId, event: StepEvent(step: step, reward: 1), cumulativeReward: Double(step))
         }
         test.sink.onRunEnd(runId: runId, result: RunResult(completed: true), runPath: "")
       }
@@ -92,7 +93,8 @@ struct ConcurrencyTests {
       #expect(runByTrace[step.traceId]?.attribute("rlm.run_id") == step.attribute("rlm.run_id"))
     }
     #expect(test.sumPoints("rlm.runs").map(\.value).reduce(0, +) == Int64(threads * runsPerThread))
-    #expect(test.sumPoints("rlm.steps").map(\.value).reduce(0, +) == Int64(threads * runsPerThread * stepsPerRun))
+    #expect(
+      test.sumPoints("rlm.steps").map(\.value).reduce(0, +) == Int64(threads * runsPerThread * stepsPerRun))
     let status = test.sink.status()
     #expect(status.spansRecorded == total && status.spansExported == total && status.spansDropped == 0)
     #expect(status.activeRuns == 0)

@@ -4,7 +4,8 @@ import Testing
 @Suite("createOtelSinkFromEnv, exact to the reference")
 struct EnvironmentFactoryTests {
   @Test(arguments: [
-    ("1", true), ("true", true), ("TRUE", true), ("True", true), ("yes", true), ("YES", true), ("on", true), ("On", true),
+    ("1", true), ("true", true), ("TRUE", true), ("True", true), ("yes", true), ("YES", true), ("on", true),
+    ("On", true),
     ("  true  ", true), ("\ttrue\n", true), ("\u{00A0}on\u{2003}", true), ("\u{1C}yes\u{1F}", true),
     ("0", false), ("false", false), ("no", false), ("off", false), ("", false), ("   ", false), ("2", false),
     ("truthy", false), ("t", false), ("y", false), ("enabled", false), ("tru e", false), ("1.0", false),
@@ -42,7 +43,9 @@ struct EnvironmentFactoryTests {
   }
 
   @Test func emptyEndpointMeansNoEndpointAndEmptyServiceNameIsKept() {
-    let sink = createOtelSinkFromEnv(["DSPY_RLM_OTEL_ENABLED": "1", "OTEL_EXPORTER_OTLP_ENDPOINT": "", "OTEL_SERVICE_NAME": ""])
+    let sink = createOtelSinkFromEnv([
+      "DSPY_RLM_OTEL_ENABLED": "1", "OTEL_EXPORTER_OTLP_ENDPOINT": "", "OTEL_SERVICE_NAME": "",
+    ])
     #expect(sink.status().detail == "in-memory (no exporter)")
     #expect(sink.endpoint == nil)
     #expect(sink.serviceName == "")

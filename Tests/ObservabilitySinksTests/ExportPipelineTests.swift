@@ -26,7 +26,9 @@ final class FailingSpanExporter: SpanExporter {
 
 @Suite("Queue, batches, flush and shutdown")
 struct ExportPipelineTests {
-  private func makeSink(_ exporter: any SpanExporter, configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in }) -> OpenTelemetrySink {
+  private func makeSink(
+    _ exporter: any SpanExporter, configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in }
+  ) -> OpenTelemetrySink {
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.spanExporter = exporter
     configure(&configuration)
@@ -36,7 +38,9 @@ struct ExportPipelineTests {
   private func burst(_ sink: OpenTelemetrySink, runs: Int, steps: Int) {
     for run in 0..<runs {
       sink.onRunStart(runId: "r\(run)", task: "t", environment: "e", params: RunParams())
-      for step in 0..<steps { sink.onStep(runId: "r\(run)", event: StepEvent(step: step), cumulativeReward: 0) }
+      for step in 0..<steps {
+        sink.onStep(runId: "r\(run)", event: StepEvent(step: step), cumulativeReward: 0)
+      }
       sink.onRunEnd(runId: "r\(run)", result: RunResult(), runPath: "")
     }
   }
@@ -129,16 +133,24 @@ struct ConsoleExporterTests {
   @Test func printsEachRunAsATreeWithItsSteps() throws {
     let printed = Mutex("")
     var configuration = OpenTelemetrySinkConfiguration()
-    configuration.spanExporter = ConsoleSpanExporter(output: ConsoleOutput { text in printed.withLock { $0 += text } })
+    configuration.spanExporter = ConsoleSpanExporter(
+      output: ConsoleOutput { text in printed.withLock { $0 += text } })
     let sink = OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
     sink.onRunStart(runId: "abc12345", task: "Trivia", environment: "dspy", params: RunParams(maxSteps: 3))
     sink.onStep(
-      runId: "abc12345", event: StepEvent(step: 1, action: StepAction(action: "run_python", code: "import dspy"), observation: StepObservation(success: true, output: "ok"), reward: 0.5),
+      runId: "abc12345",
+      event: StepEvent(
+        step: 1, action: StepAction(action: "run_python", code: "import dspy"),
+        observation: StepObservation(success: true, output: "ok"), reward: 0.5),
       cumulativeReward: 0.5)
-    sink.onStep(runId: "abc12345", event: StepEvent(step: 2, observation: StepObservation(error: "ZeroDivisionError")), cumulativeReward: 0.5)
+    sink.onStep(
+      runId: "abc12345", event: StepEvent(step: 2, observation: StepObservation(error: "ZeroDivisionError")),
+      cumulativeReward: 0.5)
     sink.onStep(runId: "open", event: StepEvent(step: 1), cumulativeReward: 0)
     let traceId = try #require(sink.getTraceId(runId: "abc12345"))
-    sink.onRunEnd(runId: "abc12345", result: RunResult(completed: true, steps: 2, totalReward: 0.5, finalAnswer: "42"), runPath: "p")
+    sink.onRunEnd(
+      runId: "abc12345", result: RunResult(completed: true, steps: 2, totalReward: 0.5, finalAnswer: "42"),
+      runPath: "p")
     sink.shutdown(timeout: .seconds(5))
     let text = printed.withLock { $0 }
     #expect(text.contains("Trace \(traceId)"))

@@ -4,14 +4,21 @@ import Testing
 @Suite("Typed inputs and the JSON adapter")
 struct InputsTests {
   @Test func emptyJSONObjectsTakeTheReferenceDefaults() throws {
-    #expect(StepEvent(json: .object([])) == StepEvent(step: 0, action: StepAction(action: "unknown", code: ""), observation: StepObservation(success: false, output: "", error: nil), reward: 0))
+    #expect(
+      StepEvent(json: .object([]))
+        == StepEvent(
+          step: 0, action: StepAction(action: "unknown", code: ""),
+          observation: StepObservation(success: false, output: "", error: nil), reward: 0))
     #expect(RunParams(json: .object([])) == RunParams(maxSteps: 0, model: "unknown"))
-    #expect(RunResult(json: .object([])) == RunResult(completed: false, steps: 0, totalReward: 0, finalAnswer: nil))
+    #expect(
+      RunResult(json: .object([])) == RunResult(completed: false, steps: 0, totalReward: 0, finalAnswer: nil))
   }
 
   @Test func stepEventReadsTheRuntimeShapeAndIgnoresOtherKeys() throws {
     let json = try JSONValue(
-      parsing: #"{"type":"step","run_id":"x","step":3,"action":{"action":"run_python","code":"print(1)"},"observation":{"success":true,"output":"1","error":"e"},"reward":1}"#)
+      parsing:
+        #"{"type":"step","run_id":"x","step":3,"action":{"action":"run_python","code":"print(1)"},"observation":{"success":true,"output":"1","error":"e"},"reward":1}"#
+    )
     let event = StepEvent(json: json)
     #expect(event.step == 3 && event.action == StepAction(action: "run_python", code: "print(1)"))
     #expect(event.observation == StepObservation(success: true, output: "1", error: "e"))
@@ -19,7 +26,8 @@ struct InputsTests {
   }
 
   @Test func falsyTextsCountAsAbsent() throws {
-    let event = StepEvent(json: try JSONValue(parsing: #"{"action":{"code":""},"observation":{"output":"","error":""}}"#))
+    let event = StepEvent(
+      json: try JSONValue(parsing: #"{"action":{"code":""},"observation":{"output":"","error":""}}"#))
     #expect(event.action.code.isEmpty && event.observation.output.isEmpty && event.observation.error == nil)
     for answer in ["null", "\"\"", "0", "false", "[]", "{}"] {
       let result = RunResult(json: try JSONValue(parsing: #"{"final_answer":"# + answer + "}"))
@@ -38,9 +46,14 @@ struct InputsTests {
   }
 
   @Test func jsonKeepsIntegersApartFromDoubles() throws {
-    let value = try JSONValue(parsing: #"[1, 1.0, -0, 2e3, 9223372036854775807, 9223372036854775808, "\u00e9\ud83d\ude00"]"#)
+    let value = try JSONValue(
+      parsing: #"[1, 1.0, -0, 2e3, 9223372036854775807, 9223372036854775808, "\u00e9\ud83d\ude00"]"#)
     #expect(
-      value == .array([.int(1), .double(1), .int(0), .double(2000), .int(.max), .double(9.223372036854775808e18), .string("é😀")]))
+      value
+        == .array([
+          .int(1), .double(1), .int(0), .double(2000), .int(.max), .double(9.223372036854775808e18),
+          .string("é😀"),
+        ]))
   }
 
   @Test(arguments: ["", "[1,]", "{\"a\" 1}", "[1] 2", "\"\\x\"", "tru", "01", "\"a", "[-]"])
@@ -67,7 +80,9 @@ struct InputsTests {
       let parsed = ISO8601Timestamp(text)
       #expect((parsed != nil) == valid, "validity of \(text.debugDescription)")
       guard valid, let parsed else { continue }
-      if case .int(let local)? = vector["local_micros"] { #expect(parsed.localMicroseconds == local, "\(text)") }
+      if case .int(let local)? = vector["local_micros"] {
+        #expect(parsed.localMicroseconds == local, "\(text)")
+      }
       switch vector["offset_micros"] {
       case .int(let offset)?: #expect(parsed.utcOffsetMicroseconds == offset, "\(text)")
       default: #expect(parsed.utcOffsetMicroseconds == nil, "\(text)")
@@ -77,9 +92,11 @@ struct InputsTests {
 
   @Test func durationIsComputedInMicrosecondsLikeTimedelta() throws {
     let result = RunResult(
-      startedAt: ISO8601Timestamp("2025-01-15T10:00:00.000000+00:00"), finishedAt: ISO8601Timestamp("2025-01-15T10:00:00.600000+00:00"))
+      startedAt: ISO8601Timestamp("2025-01-15T10:00:00.000000+00:00"),
+      finishedAt: ISO8601Timestamp("2025-01-15T10:00:00.600000+00:00"))
     #expect(result.durationSeconds == 0.6)
-    let backwards = RunResult(startedAt: ISO8601Timestamp("2025-01-15T10:00:01"), finishedAt: ISO8601Timestamp("2025-01-15T10:00:00"))
+    let backwards = RunResult(
+      startedAt: ISO8601Timestamp("2025-01-15T10:00:01"), finishedAt: ISO8601Timestamp("2025-01-15T10:00:00"))
     #expect(backwards.durationSeconds == -1)
   }
 }

@@ -18,7 +18,9 @@ struct MetricsTests {
     run(test, "r", rewards: [1])
     test.sink.onRunEnd(
       runId: "r",
-      result: RunResult(startedAt: ISO8601Timestamp("2025-01-15T11:00:00+00:00"), finishedAt: ISO8601Timestamp("2025-01-15T11:00:02.5+00:00")),
+      result: RunResult(
+        startedAt: ISO8601Timestamp("2025-01-15T11:00:00+00:00"),
+        finishedAt: ISO8601Timestamp("2025-01-15T11:00:02.5+00:00")),
       runPath: "")
     let expected: [String: (String, String)] = [
       "rlm.runs": ("Number of RLM runs", "1"), "rlm.steps": ("Number of RLM steps", "1"),
@@ -36,7 +38,8 @@ struct MetricsTests {
   }
 
   @Test(arguments: [
-    (0.0, 0), (-0.0, 0), (0.5, 1), (5.0, 1), (5.000001, 2), (10.0, 2), (99.9, 6), (100.0, 6), (10000.0, 14), (10000.5, 15), (1e9, 15),
+    (0.0, 0), (-0.0, 0), (0.5, 1), (5.0, 1), (5.000001, 2), (10.0, 2), (99.9, 6), (100.0, 6), (10000.0, 14),
+    (10000.5, 15), (1e9, 15),
   ])
   func valueLandsInTheBucketWhoseUpperBoundIsInclusive(value: Double, bucket: Int) throws {
     let test = TestSink()
@@ -63,8 +66,12 @@ struct MetricsTests {
     run(test, "b", environment: "dspy", rewards: [1])
     run(test, "c", environment: "generic", rewards: [])
     let runs = Dictionary(uniqueKeysWithValues: test.sumPoints("rlm.runs").map { ($0.attributes, $0.value) })
-    #expect(runs == [[Attribute("environment", .string("dspy"))]: 2, [Attribute("environment", .string("generic"))]: 1])
-    let steps = Dictionary(uniqueKeysWithValues: test.sumPoints("rlm.steps").map { ($0.attributes, $0.value) })
+    #expect(
+      runs == [
+        [Attribute("environment", .string("dspy"))]: 2, [Attribute("environment", .string("generic"))]: 1,
+      ])
+    let steps = Dictionary(
+      uniqueKeysWithValues: test.sumPoints("rlm.steps").map { ($0.attributes, $0.value) })
     #expect(steps == [[Attribute("run_id", .string("a"))]: 3, [Attribute("run_id", .string("b"))]: 1])
   }
 
@@ -128,7 +135,9 @@ struct MetricsTests {
       test.sink.onRunStart(runId: "r\(index)", task: "t", environment: "e", params: RunParams())
       test.sink.onRunEnd(
         runId: "r\(index)",
-        result: RunResult(completed: true, startedAt: start.flatMap(ISO8601Timestamp.init), finishedAt: end.flatMap(ISO8601Timestamp.init)),
+        result: RunResult(
+          completed: true, startedAt: start.flatMap(ISO8601Timestamp.init),
+          finishedAt: end.flatMap(ISO8601Timestamp.init)),
         runPath: "")
     }
     let point = try #require(test.histogramPoints("rlm.run_duration").first)

@@ -1,6 +1,6 @@
 import Foundation
-import ObservabilitySinksTesting
 import ObservabilitySinks
+import ObservabilitySinksTesting
 import TelemetryModel
 import Testing
 
@@ -8,8 +8,10 @@ import Testing
 struct SpanTreeTests {
   @Test func runSpanCarriesStartAttributesWithTheirTypes() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "Answer", environment: "dspy", params: RunParams(maxSteps: 7, model: "gpt-4o"))
-    test.sink.onRunEnd(runId: "r1", result: RunResult(completed: true, steps: 0, totalReward: 0), runPath: "p")
+    test.sink.onRunStart(
+      runId: "r1", task: "Answer", environment: "dspy", params: RunParams(maxSteps: 7, model: "gpt-4o"))
+    test.sink.onRunEnd(
+      runId: "r1", result: RunResult(completed: true, steps: 0, totalReward: 0), runPath: "p")
     let run = try #require(test.spans(named: "rlm.run").first)
     #expect(run.attribute("rlm.run_id") == .string("r1"))
     #expect(run.attribute("rlm.task") == .string("Answer"))
@@ -75,7 +77,9 @@ struct SpanTreeTests {
     test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
     test.sink.onStep(
       runId: "r1",
-      event: StepEvent(step: 2, action: StepAction(action: "run_python"), observation: StepObservation(success: true), reward: 0.25),
+      event: StepEvent(
+        step: 2, action: StepAction(action: "run_python"), observation: StepObservation(success: true),
+        reward: 0.25),
       cumulativeReward: 0.75)
     test.sink.onRunEnd(runId: "r1", result: RunResult(), runPath: "")
     let spans = test.flushedSpans()
@@ -96,10 +100,15 @@ struct SpanTreeTests {
     let test = TestSink()
     test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
     test.sink.onStep(
-      runId: "r1", event: StepEvent(step: 1, action: StepAction(action: "a", code: "x = 1"), observation: StepObservation(output: "1")),
+      runId: "r1",
+      event: StepEvent(
+        step: 1, action: StepAction(action: "a", code: "x = 1"), observation: StepObservation(output: "1")),
       cumulativeReward: 0)
-    test.sink.onStep(runId: "r1", event: StepEvent(step: 2, action: StepAction(action: "a", code: "")), cumulativeReward: 0)
-    test.sink.onStep(runId: "r1", event: StepEvent(step: 3, observation: StepObservation(output: "only output")), cumulativeReward: 0)
+    test.sink.onStep(
+      runId: "r1", event: StepEvent(step: 2, action: StepAction(action: "a", code: "")), cumulativeReward: 0)
+    test.sink.onStep(
+      runId: "r1", event: StepEvent(step: 3, observation: StepObservation(output: "only output")),
+      cumulativeReward: 0)
     let steps = test.spans(named: "rlm.step").sorted { $0.startTimeUnixNano < $1.startTimeUnixNano }
     #expect(steps.map { $0.events.map(\.name) } == [["code_execution", "output"], [], ["output"]])
     #expect(steps[0].event("code_execution")?.attributes == [Attribute("code", .string("x = 1"))])
@@ -121,9 +130,11 @@ struct SpanTreeTests {
       StepObservation(success: false, error: nil),
     ]
     for (index, observation) in observations.enumerated() {
-      test.sink.onStep(runId: "r1", event: StepEvent(step: index, observation: observation), cumulativeReward: 0)
+      test.sink.onStep(
+        runId: "r1", event: StepEvent(step: index, observation: observation), cumulativeReward: 0)
     }
-    let statuses = test.spans(named: "rlm.step").sorted { $0.startTimeUnixNano < $1.startTimeUnixNano }.map(\.status)
+    let statuses = test.spans(named: "rlm.step").sorted { $0.startTimeUnixNano < $1.startTimeUnixNano }.map(
+      \.status)
     #expect(statuses == [.ok, .error(message: "boom"), .unset, .unset])
   }
 
@@ -163,7 +174,11 @@ struct SpanTreeTests {
   @Test func hooksForUnknownRunIdsRecordNothing() throws {
     let test = TestSink()
     test.sink.onStep(runId: "ghost", event: StepEvent(step: 1, reward: 1), cumulativeReward: 1)
-    test.sink.onRunEnd(runId: "ghost", result: RunResult(completed: true, startedAt: ISO8601Timestamp("2025-01-01T00:00:00"), finishedAt: ISO8601Timestamp("2025-01-01T00:00:01")), runPath: "")
+    test.sink.onRunEnd(
+      runId: "ghost",
+      result: RunResult(
+        completed: true, startedAt: ISO8601Timestamp("2025-01-01T00:00:00"),
+        finishedAt: ISO8601Timestamp("2025-01-01T00:00:01")), runPath: "")
     #expect(test.flushedSpans().isEmpty)
     #expect(test.metrics.exportedCollections.allSatisfy { $0.isEmpty })
     #expect(test.sink.getTraceId(runId: "ghost") == nil)
@@ -250,7 +265,11 @@ struct SpanTreeTests {
   }
 
   @Test func resourceAndScopeIdentifyServiceAndLibrary() throws {
-    let test = TestSink { $0.resourceAttributes = [Attribute("deployment.environment", .string("test")), Attribute("service.name", .string("loses"))] }
+    let test = TestSink {
+      $0.resourceAttributes = [
+        Attribute("deployment.environment", .string("test")), Attribute("service.name", .string("loses")),
+      ]
+    }
     test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
     test.sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
     _ = test.flushedSpans()
@@ -265,4 +284,3 @@ struct SpanTreeTests {
     #expect(source.scope.name == "ObservabilitySinks" && !source.scope.version.isEmpty)
   }
 }
-

@@ -21,10 +21,16 @@ struct TruncationTests {
     test.sink.onRunStart(runId: "r", task: long, environment: "e", params: RunParams())
     test.sink.onRunEnd(runId: "r", result: RunResult(finalAnswer: texts(count: 1001)), runPath: "")
     let run = try #require(test.spans(named: "rlm.run").first)
-    guard case .string(let task)? = run.attribute("rlm.task") else { Issue.record("no task"); return }
+    guard case .string(let task)? = run.attribute("rlm.task") else {
+      Issue.record("no task")
+      return
+    }
     #expect(task.unicodeScalars.count == 500)
     #expect(task.unicodeScalars.elementsEqual(long.unicodeScalars.prefix(500)))
-    guard case .string(let answer)? = run.event("final_answer")?.attributes["answer"] else { Issue.record("no answer"); return }
+    guard case .string(let answer)? = run.event("final_answer")?.attributes["answer"] else {
+      Issue.record("no answer")
+      return
+    }
     #expect(answer.unicodeScalars.count == 1000)
   }
 
@@ -35,7 +41,8 @@ struct TruncationTests {
     let error = texts(count: 250)
     test.sink.onStep(
       runId: "r",
-      event: StepEvent(action: StepAction(code: code), observation: StepObservation(output: code, error: error)),
+      event: StepEvent(
+        action: StepAction(code: code), observation: StepObservation(output: code, error: error)),
       cumulativeReward: 0)
     let step = try #require(test.spans(named: "rlm.step").first)
     guard case .string(let cutCode)? = step.event("code_execution")?.attributes["code"],
@@ -55,12 +62,16 @@ struct TruncationTests {
     let error = texts(count: length)
     let test = TestSink()
     test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
-    test.sink.onStep(runId: "r", event: StepEvent(observation: StepObservation(error: error)), cumulativeReward: 0)
+    test.sink.onStep(
+      runId: "r", event: StepEvent(observation: StepObservation(error: error)), cumulativeReward: 0)
     let step = try #require(test.spans(named: "rlm.step").first)
     if length == 0 {
       #expect(step.status == .unset)
     } else {
-      guard case .error(let message) = step.status else { Issue.record("no error status"); return }
+      guard case .error(let message) = step.status else {
+        Issue.record("no error status")
+        return
+      }
       #expect(message.unicodeScalars.count == min(length, 200))
     }
   }

@@ -39,12 +39,14 @@ enum GoldenNormalizer {
   static func metrics(_ metrics: [MetricData]) -> [JSONValue] {
     metrics.sorted { $0.name < $1.name }.map { metric in
       var members: [(key: String, value: JSONValue)] = [
-        ("name", .string(metric.name)), ("description", .string(metric.description)), ("unit", .string(metric.unit)),
+        ("name", .string(metric.name)), ("description", .string(metric.description)),
+        ("unit", .string(metric.unit)),
       ]
       switch metric.points {
       case .sum(let points, let temporality, let monotonic):
         members += [
-          ("type", .string("sum")), ("monotonic", .bool(monotonic)), ("temporality", .string(name(temporality))),
+          ("type", .string("sum")), ("monotonic", .bool(monotonic)),
+          ("temporality", .string(name(temporality))),
           (
             "data_points",
             .array(
@@ -64,7 +66,8 @@ enum GoldenNormalizer {
                     point.attributes,
                     [
                       ("count", .int(Int64(point.count))), ("sum", .double(point.sum)),
-                      ("min", point.min.map { .double($0) } ?? .null), ("max", point.max.map { .double($0) } ?? .null),
+                      ("min", point.min.map { .double($0) } ?? .null),
+                      ("max", point.max.map { .double($0) } ?? .null),
                       ("explicit_bounds", .array(point.explicitBounds.map { .double($0) })),
                       ("bucket_counts", .array(point.bucketCounts.map { .int(Int64($0)) })),
                     ]
@@ -90,7 +93,10 @@ enum GoldenNormalizer {
       ("parent", parentRef.map { .string($0) } ?? .null), ("attributes", attributes(span.attributes)),
       (
         "events",
-        .array(span.events.map { .object([("name", .string($0.name)), ("attributes", attributes($0.attributes))]) })
+        .array(
+          span.events.map {
+            .object([("name", .string($0.name)), ("attributes", attributes($0.attributes))])
+          })
       ),
       ("status", .object([("code", .string(status.0)), ("message", .string(status.1))])),
       ("start_le_end", .bool(span.startTimeUnixNano <= span.endTimeUnixNano)),
@@ -124,7 +130,9 @@ enum GoldenNormalizer {
     }
   }
 
-  private static func sortedByAttributes(_ points: [([Attribute], [(key: String, value: JSONValue)])]) -> [JSONValue] {
+  private static func sortedByAttributes(_ points: [([Attribute], [(key: String, value: JSONValue)])])
+    -> [JSONValue]
+  {
     points.map { (key: sortKey($0.0), value: JSONValue.object([("attributes", attributes($0.0))] + $0.1)) }
       .sorted { $0.key < $1.key }.map(\.value)
   }
@@ -166,7 +174,9 @@ func differences(_ expected: JSONValue, _ actual: JSONValue, path: String = "") 
     return out
   case (.array(let a), .array(let b)):
     var out = a.count == b.count ? [] : ["\(path): \(a.count) items vs \(b.count)"]
-    for (index, (left, right)) in zip(a, b).enumerated() { out += differences(left, right, path: "\(path)[\(index)]") }
+    for (index, (left, right)) in zip(a, b).enumerated() {
+      out += differences(left, right, path: "\(path)[\(index)]")
+    }
     return out
   case (.double(let a), .double(let b)):
     return a == b || abs(a - b) <= 1e-9 * max(abs(a), abs(b)) ? [] : ["\(path): \(a) vs \(b)"]

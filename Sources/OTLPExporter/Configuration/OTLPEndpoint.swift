@@ -1,0 +1,116 @@
+/// Where an OTLP/gRPC exporter sends, parsed from the forms users write.
+///
+/// Accepted: `http://host:port` (plaintext), `https://host:port` (TLS), `host:port` and
+/// `dns:///host:port` (plaintext unless told otherwise), `unix:/path`. A trailing `/` is ignored;
+/// a missing port is 4317 for `http`, 443 for `https`. The gRPC core wants a target without a
+/// URL scheme (it would take `http://h:p` for a host name), so ``target`` never has one.
+public struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
+  /// The target for the gRPC core: `host:port`, `[v6]:port`, `dns:///host:port` or `unix:…`.
+  public let target: String
+  /// The host name (for TLS name checks and logs).
+  public let host: String
+  /// `true` for TLS; `nil` when the text had no scheme and the caller's insecure setting decides.
+  public let schemeWantsTLS: Bool?
+  /// The text as given.
+  public let description: String
+
+  /// Parses `text`; throws ``OTLPConfigurationError`` saying what is wrong.
+  public init(_ text: String) throws(OTLPConfigurationError) {
+    description = text
+    var rest = Substring(text.trimmingSpaces())
+    guard !rest.isEmpty else { throw .invalidEndpoint(text, "it is empty") }
+    var defaultPort = "4317"
+    if let schemeEnd = rest.range(of: "://") {
+      let scheme = rest[..<schemeEnd.lowerBound].lowercased()
+      rest = rest[schemeEnd.upperBound...]
+      switch scheme {
+      case "http": schemeWantsTLS = false
+      case "https":
+        schemeWantsTLS = true
+        defaultPort = "443"
+      case "dns":
+        schemeWantsTLS = nil
+        // dns:///host:port (empty authority) or dns://resolver/host:port: keep the host part.
+        if let slash = rest.firstIndex(of: "/") { rest = rest[rest.index(after: slash)...] }
+      default:
+        throw .invalidEndpoint(text, "the scheme \(scheme)://; use http://, https://, dns:/// or host:port")
+      }
+    } else if rest.hasPrefix("unix:") {
+      target = String(rest)
+      host = "localhost"
+      schemeWantsTLS = nil
+      return
+    } else {
+      schemeWantsTLS = nil
+    }
+    // Drop a path: OTLP/gRPC has none, and Python's exporter ignores it too.
+    if let slash = rest.firstIndex(of: "/") {
+      let path = rest[slash...]
+      guard path.allSatisfy({ $0 == "/" }) else {
+        throw .invalidEndpoint(text, "a gRPC endpoint has no path (\(path))")
+      }
+      rest = rest[..<slash]
+    }
+    guard !rest.isEmpty else { throw .invalidEndpoint(text, "it has no host") }
+    let (parsedHost, port) = try Self.splitHostPort(rest, text: text)
+    host = parsedHost
+    let portText = port ?? defaultPort
+    guard let number = Int(portText), (1...65535).contains(number) else {
+      throw .invalidEndpoint(text, "the port \(portText) is not a number from 1 to 65535")
+    }
+    let hostPart = parsedHost.contains(":") ? "[\(parsedHost)]" : parsedHost
+    target = "\(hostPart):\(number)"
+  }
+
+  private static func splitHostPort(_ authority: Substring, text: String) throws(OTLPConfigurationError) -> (
+    String, String?
+  ) {
+    if authority.hasPrefix("[") {
+      guard let close = authority.firstIndex(of: "]") else {
+        throw .invalidEndpoint(text, "an IPv6 address misses its ]")
+      }
+      let host = String(authority[authority.index(after: authority.startIndex)..<close])
+      let after = authority[authority.index(after: close)...]
+      if after.isEmpty { return (host, nil) }
+      guard after.hasPrefix(":") else {
+        throw .invalidEndpoint(text, "unexpected text after the IPv6 address")
+      }
+      return (host, String(after.dropFirst()))
+    }
+    let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
+    switch parts.count {
+    case 1: return (String(parts[0]), nil)
+    case 2:
+      guard !parts[0].isEmpty else { throw .invalidEndpoint(text, "it has no host") }
+      return (String(parts[0]), String(parts[1]))
+    default: throw .invalidEndpoint(text, "an IPv6 address must be written in brackets")
+    }
+  }
+}
+
+/// A configuration value the OTLP exporter cannot use.
+public enum OTLPConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// The endpoint text, and why it is not an endpoint.
+  case invalidEndpoint(String, String)
+  /// TLS material that could not be read.
+  case unreadableCertificate(path: String, reason: String)
+
+  /// A one-line message.
+  public var description: String {
+    switch self {
+    case .invalidEndpoint(let text, let reason): return "invalid OTLP endpoint '\(text)': \(reason)"
+    case .unreadableCertificate(let path, let reason):
+      return "cannot read certificate file '\(path)': \(reason)"
+    }
+  }
+}
+
+extension String {
+  func trimmingSpaces() -> Substring {
+    let scalars = unicodeScalars
+    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+      let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+    else { return "" }
+    return Substring(scalars[first...last])
+  }
+}
