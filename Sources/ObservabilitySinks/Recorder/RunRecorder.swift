@@ -22,8 +22,11 @@ final class RunRecorder: Sendable {
         instruments: metricsEnabled ? RLMInstruments(cardinalityLimit: cardinalityLimit) : nil))
   }
 
-  func runStarted(runId: String, task: String, environment: String, params: RunParams, parent: SpanParent?) {
-    let now = UnixClock.now()
+  func runStarted(
+    runId: String, task: String, environment: String, params: RunParams, parent: SpanParent?,
+    at time: UInt64? = nil
+  ) {
+    let now = time ?? UnixClock.now()
     let superseded = state.withLock { state -> RunSpanRecord? in
       let identity = SpanIdentity(
         traceId: parent?.traceId ?? state.ids.nextTraceId(), spanId: state.ids.nextSpanId(),
@@ -41,8 +44,8 @@ final class RunRecorder: Sendable {
     if let superseded { finish(.run(superseded)) }
   }
 
-  func stepFinished(runId: String, event: StepEvent, cumulativeReward: Double) {
-    let now = UnixClock.now()
+  func stepFinished(runId: String, event: StepEvent, cumulativeReward: Double, at time: UInt64? = nil) {
+    let now = time ?? UnixClock.now()
     let record = state.withLock { state -> StepSpanRecord? in
       guard let run = state.runs[runId] else { return nil }
       let start = run.lastStepEnd
@@ -60,8 +63,8 @@ final class RunRecorder: Sendable {
     if let record { finish(.step(record)) }
   }
 
-  func runEnded(runId: String, result: RunResult, runPath: String) {
-    let now = UnixClock.now()
+  func runEnded(runId: String, result: RunResult, runPath: String, at time: UInt64? = nil) {
+    let now = time ?? UnixClock.now()
     let record = state.withLock { state -> RunSpanRecord? in
       guard let run = state.runs.removeValue(forKey: runId) else { return nil }
       state.recent.remember(runId: runId, traceId: run.identity.traceId)

@@ -18,6 +18,9 @@ public struct HookScript: Sendable {
 
   /// The calls, in order.
   public var calls: [Call]
+  /// When each call happened, Unix nanoseconds, for scripts read from a runtime's log; empty,
+  /// or `nil` for a call, means "when it is played".
+  public var times: [UInt64?] = []
 
   /// Parses a script; throws ``HookScriptError`` naming the element that is wrong.
   public init(json text: String) throws {
@@ -27,9 +30,10 @@ public struct HookScript: Sendable {
     calls = try elements.enumerated().map { index, element in try Self.call(element, index: index) }
   }
 
-  /// Creates a script from calls.
-  public init(calls: [Call]) {
+  /// Creates a script from calls, optionally with the time of each.
+  public init(calls: [Call], times: [UInt64?] = []) {
     self.calls = calls
+    self.times = times
   }
 
   private static func call(_ element: JSONValue, index: Int) throws(HookScriptError) -> Call {

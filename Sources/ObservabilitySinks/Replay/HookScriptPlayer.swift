@@ -26,13 +26,15 @@ public struct HookScriptPlayer {
   public func play(_ script: HookScript, on sink: OpenTelemetrySink) -> [Observation] {
     var observations: [Observation] = []
     for (index, call) in script.calls.enumerated() {
+      let time = index < script.times.count ? script.times[index] : nil
       switch call {
       case .runStart(let runId, let task, let environment, let params):
-        sink.onRunStart(runId: runId, task: task, environment: environment, params: params)
+        sink.recorder?.runStarted(
+          runId: runId, task: task, environment: environment, params: params, parent: nil, at: time)
       case .step(let runId, let event, let cumulativeReward):
-        sink.onStep(runId: runId, event: event, cumulativeReward: cumulativeReward)
+        sink.recorder?.stepFinished(runId: runId, event: event, cumulativeReward: cumulativeReward, at: time)
       case .runEnd(let runId, let result, let runPath):
-        sink.onRunEnd(runId: runId, result: result, runPath: runPath)
+        sink.recorder?.runEnded(runId: runId, result: result, runPath: runPath, at: time)
       case .getTraceId(let runId, let label):
         observations.append(
           Observation(call: index, runId: runId, label: label, traceId: sink.getTraceId(runId: runId)))

@@ -32,7 +32,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
 
   private let available: Bool
   private let detail: String
-  private let recorder: RunRecorder?
+  let recorder: RunRecorder?
   private let worker: ExportWorker?
   private let counters = SinkCounters()
 

@@ -1,0 +1,104 @@
+extension HookScript {
+  /// Reads an RLM runtime's run log (`<run_id>.jsonl`: one event object per line, `type`
+  /// `context`, `step` or `final`) as the hook calls the runtime made, at the times it logged.
+  ///
+  /// A run starts at its first event (with the `task` and `environment` its events carry), each
+  /// `step` event is a step whose cumulative reward is the running sum, and the `final` event
+  /// ends it (`completed`, `steps`, `total_reward`, `final_response` as the answer). A run whose log
+  /// has no `final` event (an interrupted run) ends, not completed, at its last event. Unknown
+  /// event types are skipped; a line that is not a JSON object is an error.
+  public init(runLog text: String, runPath: String) throws {
+    let events = try Self.events(ofRunLog: text)
+    // The context event comes first but carries no task: take each run's first task and environment.
+    var firstTask: [String: String] = [:]
+    var firstEnvironment: [String: String] = [:]
+    for (runId, event) in events {
+      if firstTask[runId] == nil, let task = event["task"] { firstTask[runId] = task.pythonString }
+      if firstEnvironment[runId] == nil, let environment = event["environment"] {
+        firstEnvironment[runId] = environment.pythonString
+      }
+    }
+    var runs: [String: RunLogState] = [:]
+    var order: [String] = []
+    var calls: [Call] = []
+    var times: [UInt64?] = []
+    for (runId, event) in events {
+      let timestamp = event["timestamp"].flatMap(\.timestamp)
+      let time = timestamp.map(\.unixNanoseconds)
+      if runs[runId] == nil {
+        let task = firstTask[runId] ?? ""
+        let environment = firstEnvironment[runId] ?? ""
+        runs[runId] = RunLogState(startedAt: timestamp)
+        order.append(runId)
+        calls.append(
+          .runStart(
+            runId: runId, task: task, environment: environment,
+            params: RunParams(json: event["params"] ?? .object([]))))
+        times.append(time)
+      }
+      runs[runId]?.lastTime = time
+      switch event["type"] {
+      case .string("step")?:
+        let step = StepEvent(json: event)
+        runs[runId]?.cumulativeReward += step.reward
+        calls.append(.step(runId: runId, event: step, cumulativeReward: runs[runId]?.cumulativeReward ?? 0))
+        times.append(time)
+      case .string("final")?:
+        let result = RunResult(
+          completed: event["completed"].map { !$0.isFalsy } ?? false,
+          steps: event["steps"]?.integerValue ?? 0,
+          totalReward: event["total_reward"]?.numberValue ?? 0,
+          finalAnswer: (event["final_answer"] ?? event["final_response"]).flatMap(\.truthyText),
+          startedAt: runs[runId]?.startedAt, finishedAt: timestamp)
+        calls.append(.runEnd(runId: runId, result: result, runPath: runPath))
+        times.append(time)
+        runs[runId]?.ended = true
+      default:
+        continue
+      }
+    }
+    for runId in order where runs[runId]?.ended == false {
+      let state = runs[runId]!
+      calls.append(
+        .runEnd(
+          runId: runId, result: RunResult(completed: false, totalReward: state.cumulativeReward),
+          runPath: runPath))
+      times.append(state.lastTime)
+    }
+    self.init(calls: calls, times: times)
+  }
+
+  private static func events(ofRunLog text: String) throws -> [(runId: String, event: JSONValue)] {
+    var events: [(runId: String, event: JSONValue)] = []
+    for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      guard !line.allSatisfy(\.isWhitespace) else { continue }
+      let event: JSONValue
+      do {
+        event = try JSONValue(parsing: String(line))
+      } catch {
+        throw HookScriptError(index: lineIndex, reason: "line \(lineIndex + 1) is not JSON: \(error)")
+      }
+      guard case .object = event, case .string(let runId)? = event["run_id"] else {
+        throw HookScriptError(index: lineIndex, reason: "line \(lineIndex + 1) is not an event with a run_id")
+      }
+      events.append((runId, event))
+    }
+    return events
+  }
+}
+
+/// What the run-log reader tracks per run.
+private struct RunLogState {
+  var startedAt: ISO8601Timestamp?
+  var lastTime: UInt64?
+  var cumulativeReward = 0.0
+  var ended = false
+}
+
+extension ISO8601Timestamp {
+  /// The instant in Unix nanoseconds; a naive timestamp is taken as UTC, as RLM runtimes log UTC.
+  public var unixNanoseconds: UInt64 {
+    let micros = localMicroseconds - (utcOffsetMicroseconds ?? 0)
+    return micros <= 0 ? 0 : UInt64(micros) * 1000
+  }
+}
