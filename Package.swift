@@ -18,10 +18,12 @@ let package = Package(
     // The OpenTelemetry data model (spans, metric points, resource) and the exporter protocols.
     // Knows nothing about RLM runs, nor about gRPC.
     .target(name: "TelemetryModel"),
+    // OTLP/gRPC export: endpoint and options, encoding, the exporters.
+    .target(name: "OTLPExporter", dependencies: ["TelemetryModel"]),
     // The public sink API: hooks, recorder, queue, export thread, console exporter.
     .target(
       name: "ObservabilitySinks",
-      dependencies: ["TelemetryModel", .product(name: "Logging", package: "swift-log")]
+      dependencies: ["TelemetryModel", "OTLPExporter", .product(name: "Logging", package: "swift-log")]
     ),
     // An in-memory exporter users can assert on in their own tests.
     .target(name: "ObservabilitySinksTesting", dependencies: ["ObservabilitySinks", "TelemetryModel"]),

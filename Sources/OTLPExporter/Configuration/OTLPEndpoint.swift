@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where an OTLP/gRPC exporter sends, parsed from the forms users write.
 ///
 /// Accepted: `http://host:port` (plaintext), `https://host:port` (TLS), `host:port` and

@@ -1,21 +1,25 @@
+import OTLPExporter
 import TelemetryModel
 
-/// Picks a sink's exporters from its endpoint and configuration, and the `detail` its status shows.
+/// Picks a sink's exporters from its settings, and the `detail` its status shows.
 struct ExporterSelection {
   var spanExporter: (any SpanExporter)?
   var metricExporter: (any MetricExporter)?
   var detail: String
 
-  init(endpoint: String?, metricsEnabled: Bool, configuration: OpenTelemetrySinkConfiguration) throws {
+  init(
+    settings: SinkSettings, metricsEnabled: Bool, configuration: OpenTelemetrySinkConfiguration,
+    source: TelemetrySource
+  ) throws {
     let console = ConsoleOutput.standardOutput
     if let custom = configuration.spanExporter {
       spanExporter = custom
     } else {
-      switch configuration.tracesExporter {
+      switch settings.tracesExporter {
       case .console: spanExporter = ConsoleSpanExporter(output: console)
       case .otlp:
-        spanExporter = try endpoint.flatMap {
-          try OTLPExporterFactory.spanExporter(endpoint: $0, configuration: configuration)
+        spanExporter = try settings.traces.endpoint.map { _ in
+          try OTLPExporterFactory.spanExporter(options: settings.traces, logger: configuration.logger)
         }
       case .none: spanExporter = nil
       }
@@ -25,16 +29,20 @@ struct ExporterSelection {
     } else if let custom = configuration.metricExporter {
       metricExporter = custom
     } else {
-      switch configuration.metricsExporter {
+      switch settings.metricsExporter {
       case .console: metricExporter = ConsoleMetricExporter(output: console)
       case .otlp:
-        metricExporter = try endpoint.flatMap {
-          try OTLPExporterFactory.metricExporter(endpoint: $0, configuration: configuration)
+        metricExporter = try settings.metrics.endpoint.map { _ in
+          try OTLPExporterFactory.metricExporter(
+            options: settings.metrics, temporality: settings.metricsTemporality, logger: configuration.logger)
         }
       case .none: metricExporter = nil
       }
     }
-    if let endpoint {
+    if let endpoint = settings.traces.endpoint ?? settings.metrics.endpoint,
+      spanExporter != nil || metricExporter != nil,
+      configuration.spanExporter == nil
+    {
       detail = endpoint
     } else if configuration.spanExporter != nil {
       detail = "custom exporter"

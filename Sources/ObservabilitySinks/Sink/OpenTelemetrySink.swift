@@ -50,10 +50,12 @@ public final class OpenTelemetrySink: ObservabilitySink {
     self.serviceName = serviceName
     self.endpoint = endpoint
     self.metricsEnabled = metricsEnabled
-    resource = ResourceBuilder.resource(serviceName: serviceName, extra: configuration.resourceAttributes)
-    guard enabled else {
+    let settings = SinkSettings(configuration: configuration, endpoint: endpoint)
+    resource = ResourceBuilder.resource(serviceName: serviceName, extra: settings.resourceAttributes)
+    let source = TelemetrySource(resource: resource, scope: Self.instrumentationScope)
+    guard enabled, !settings.sdkDisabled else {
       available = false
-      detail = "disabled"
+      detail = enabled ? "disabled by OTEL_SDK_DISABLED" : "disabled"
       recorder = nil
       worker = nil
       return
@@ -61,7 +63,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
     let selection: ExporterSelection
     do {
       selection = try ExporterSelection(
-        endpoint: endpoint, metricsEnabled: metricsEnabled, configuration: configuration)
+        settings: settings, metricsEnabled: metricsEnabled, configuration: configuration, source: source)
     } catch {
       configuration.logger.warning("OpenTelemetry sink setup failed: \(error)")
       available = false
@@ -72,24 +74,16 @@ public final class OpenTelemetrySink: ObservabilitySink {
     }
     available = true
     detail = selection.detail
-    let queue: SpanQueue? =
-      selection.spanExporter == nil
-      ? nil : SpanQueue(capacity: configuration.maxQueueSize, batchSize: configuration.maxExportBatchSize)
+    let pipeline = settings.pipeline
+    let queue = SpanQueue(capacity: pipeline.maxQueueSize, batchSize: pipeline.maxExportBatchSize)
     let recorder = RunRecorder(
-      queue: queue, counters: counters, metricsEnabled: metricsEnabled,
+      queue: selection.spanExporter == nil ? nil : queue, counters: counters, metricsEnabled: metricsEnabled,
       cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity)
     self.recorder = recorder
     if selection.spanExporter != nil || selection.metricExporter != nil {
       let worker = ExportWorker(
-        queue: queue ?? SpanQueue(capacity: 1, batchSize: 1), spanExporter: selection.spanExporter,
-        metricExporter: selection.metricExporter,
-        collectMetrics: { recorder.collectMetrics(temporality: $0) },
-        source: TelemetrySource(resource: resource, scope: Self.instrumentationScope),
-        settings: PipelineSettings(
-          maxQueueSize: configuration.maxQueueSize, maxExportBatchSize: configuration.maxExportBatchSize,
-          scheduleDelay: configuration.scheduleDelay, exportTimeout: configuration.exportTimeout,
-          metricExportInterval: configuration.metricExportInterval,
-          metricExportTimeout: configuration.metricExportTimeout),
+        queue: queue, spanExporter: selection.spanExporter, metricExporter: selection.metricExporter,
+        collectMetrics: { recorder.collectMetrics(temporality: $0) }, source: source, settings: pipeline,
         counters: counters)
       worker.start()
       self.worker = worker

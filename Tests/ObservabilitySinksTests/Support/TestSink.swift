@@ -17,6 +17,7 @@ struct TestSink {
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.spanExporter = spans
     configuration.metricExporter = metrics
+    configuration.environment = [:]
     configure(&configuration)
     sink = OpenTelemetrySink(enabled: true, metricsEnabled: metricsEnabled, configuration: configuration)
   }

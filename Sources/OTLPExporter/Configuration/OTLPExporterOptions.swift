@@ -1,0 +1,79 @@
+/// How one OTLP/gRPC exporter (traces or metrics) connects and sends.
+///
+/// Every property is optional: `nil` means "not set here", so that the value can come from the
+/// environment (`OTEL_EXPORTER_OTLP_*`) or the specification's default. See ``resolved(defaults:)``.
+public struct OTLPExporterOptions: Hashable, Sendable {
+  /// The collector: `http://host:port`, `https://host:port`, `host:port` or `dns:///host:port`.
+  public var endpoint: String?
+  /// Extra request metadata, e.g. an `authorization` header. Values never appear in logs.
+  public var headers: [OTLPHeader]?
+  /// How long one export may take, retries included; `.zero` means no limit. Default 10 s.
+  public var timeout: Duration?
+  /// Request compression. Default none.
+  public var compression: OTLPCompression?
+  /// Plaintext for an endpoint without a scheme (`host:port`, `dns:///…`); an `http`/`https`
+  /// scheme always decides. Default false: as the specification says, a scheme-less endpoint
+  /// uses TLS unless this is true.
+  public var insecure: Bool?
+  /// A PEM file of CA certificates that verify the collector (else the system roots).
+  public var certificateFile: String?
+  /// A PEM file with the client's private key, for mTLS.
+  public var clientKeyFile: String?
+  /// A PEM file with the client's certificate chain, for mTLS.
+  public var clientCertificateFile: String?
+
+  /// Nothing set.
+  public init(
+    endpoint: String? = nil, headers: [OTLPHeader]? = nil, timeout: Duration? = nil,
+    compression: OTLPCompression? = nil, insecure: Bool? = nil, certificateFile: String? = nil,
+    clientKeyFile: String? = nil, clientCertificateFile: String? = nil
+  ) {
+    self.endpoint = endpoint
+    self.headers = headers
+    self.timeout = timeout
+    self.compression = compression
+    self.insecure = insecure
+    self.certificateFile = certificateFile
+    self.clientKeyFile = clientKeyFile
+    self.clientCertificateFile = clientCertificateFile
+  }
+
+  /// These options, with every unset value taken from `fallback`.
+  public func merged(over fallback: OTLPExporterOptions) -> OTLPExporterOptions {
+    OTLPExporterOptions(
+      endpoint: endpoint ?? fallback.endpoint, headers: headers ?? fallback.headers,
+      timeout: timeout ?? fallback.timeout,
+      compression: compression ?? fallback.compression, insecure: insecure ?? fallback.insecure,
+      certificateFile: certificateFile ?? fallback.certificateFile,
+      clientKeyFile: clientKeyFile ?? fallback.clientKeyFile,
+      clientCertificateFile: clientCertificateFile ?? fallback.clientCertificateFile)
+  }
+
+  /// The specification's default timeout.
+  public static let defaultTimeout: Duration = .seconds(10)
+}
+
+/// One request header (gRPC metadata entry).
+public struct OTLPHeader: Hashable, Sendable, CustomStringConvertible {
+  /// The key, lower-cased as gRPC requires.
+  public var key: String
+  /// The value; kept out of ``description`` because headers carry secrets.
+  public var value: String
+
+  /// Creates a header; the key is lower-cased.
+  public init(_ key: String, _ value: String) {
+    self.key = key.lowercased()
+    self.value = value
+  }
+
+  /// The key with the value masked.
+  public var description: String { "\(key)=<redacted>" }
+}
+
+/// Compression of OTLP requests.
+public enum OTLPCompression: String, Hashable, Sendable {
+  /// No compression.
+  case none
+  /// gzip.
+  case gzip
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import OTLPExporter
+import TelemetryModel
+
+/// Reading environment variables the way the reference and the OpenTelemetry specification do.
+/// Every invalid value gets one warning naming the variable, and the default.
+public enum EnvironmentValues {
+  /// The reference's boolean (`DSPY_RLM_*`): unset gives `defaultValue`; otherwise true exactly when
+  /// the value, trimmed of whitespace (Python's `str.strip()`) and lower-cased, is `1`, `true`,
+  /// `yes` or `on`.
+  public static func bool(_ value: String?, default defaultValue: Bool) -> Bool {
+    guard let value else { return defaultValue }
+    return ["1", "true", "yes", "on"].contains(pythonStrip(value).lowercased())
+  }
+
+  /// Python's `str.strip()` with no argument: drops leading and trailing characters for which
+  /// `str.isspace()` is true (Unicode White_Space plus the ASCII separators U+001C–U+001F).
+  static func pythonStrip(_ text: String) -> String {
+    func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+      scalar.properties.isWhitespace || (0x1C...0x1F).contains(scalar.value)
+    }
+    let scalars = text.unicodeScalars
+    guard let first = scalars.firstIndex(where: { !isSpace($0) }),
+      let last = scalars.lastIndex(where: { !isSpace($0) })
+    else { return "" }
+    return String(scalars[first...last])
+  }
+}
+
+/// One environment, read with warnings for what is invalid.
+struct EnvironmentReader {
+  let values: [String: String]
+  let logger: Logger
+
+  /// The value, trimmed; `nil` when unset or empty (the specification treats empty as unset).
+  func text(_ name: String) -> String? {
+    guard let raw = values[name] else { return nil }
+    let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    return trimmed.isEmpty ? nil : trimmed
+  }
+
+  /// The specification's boolean: `true` (any case) is true, `false` is false, anything else
+  /// warns and is false.
+  func bool(_ name: String) -> Bool? {
+    guard let value = text(name) else { return nil }
+    switch value.lowercased() {
+    case "true": return true
+    case "false": return false
+    default:
+      warn(name, value, "expected true or false; using false")
+      return false
+    }
+  }
+
+  /// A duration in milliseconds; `allowZero` for timeouts where 0 means "no limit".
+  func milliseconds(_ name: String, allowZero: Bool) -> Duration? {
+    guard let value = text(name) else { return nil }
+    guard let number = Int64(value), number > 0 || (allowZero && number == 0) else {
+      warn(
+        name, value,
+        "expected a whole number of milliseconds\(allowZero ? " (0 = no limit)" : " above 0"); using the default"
+      )
+      return nil
+    }
+    return .milliseconds(number)
+  }
+
+  /// A count above zero.
+  func positiveInt(_ name: String) -> Int? {
+    guard let value = text(name) else { return nil }
+    guard let number = Int(value), number > 0 else {
+      warn(name, value, "expected a whole number above 0; using the default")
+      return nil
+    }
+    return number
+  }
+
+  /// One of the given words, case-insensitive.
+  func choice<T>(_ name: String, _ choices: [String: T]) -> T? {
+    guard let value = text(name) else { return nil }
+    guard let choice = choices[value.lowercased()] else {
+      warn(name, value, "expected one of \(choices.keys.sorted().joined(separator: ", ")); using the default")
+      return nil
+    }
+    return choice
+  }
+
+  /// `OTEL_TRACES_EXPORTER`-style lists: the first entry, which must be otlp, console or none.
+  func exporterKind(_ name: String) -> ExporterKind? {
+    guard let value = text(name) else { return nil }
+    let first =
+      value.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+    guard let kind = ExporterKind(rawValue: first) else {
+      warn(name, value, "expected otlp, console or none; using the default")
+      return nil
+    }
+    return kind
+  }
+
+  /// W3C-baggage-like `key=value,key2=value2` (headers, resource attributes): keys and values are
+  /// trimmed and percent-decoded, values may contain `=` and spaces; a malformed pair is skipped
+  /// with one warning that names its position, never its value (headers carry secrets).
+  func pairs(_ name: String) -> [(key: String, value: String)]? {
+    guard let value = text(name) else { return nil }
+    var out: [(key: String, value: String)] = []
+    var skipped: [Int] = []
+    for (index, item) in value.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+      let trimmedItem = item.trimmingCharacters(in: .whitespaces)
+      if trimmedItem.isEmpty { continue }
+      guard let equals = trimmedItem.firstIndex(of: "=") else {
+        skipped.append(index + 1)
+        continue
+      }
+      let rawKey = trimmedItem[..<equals].trimmingCharacters(in: .whitespaces)
+      let rawValue = trimmedItem[trimmedItem.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+      guard let key = rawKey.removingPercentEncoding, !key.isEmpty,
+        let decoded = rawValue.removingPercentEncoding
+      else {
+        skipped.append(index + 1)
+        continue
+      }
+      out.append((key, decoded))
+    }
+    if !skipped.isEmpty {
+      logger.warning(
+        "\(name): skipped malformed entries at positions \(skipped.map(String.init).joined(separator: ", ")); expected key=value pairs separated by commas"
+      )
+    }
+    return out
+  }
+
+  private func warn(_ name: String, _ value: String, _ expectation: String) {
+    logger.warning("\(name)='\(value)' is invalid: \(expectation)")
+  }
+}

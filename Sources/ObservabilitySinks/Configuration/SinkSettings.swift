@@ -1,0 +1,101 @@
+import Foundation
+import OTLPExporter
+import TelemetryModel
+
+/// A sink's settings with every source applied: code, then the environment, then the defaults.
+struct SinkSettings {
+  var sdkDisabled: Bool
+  var tracesExporter: ExporterKind
+  var metricsExporter: ExporterKind
+  var traces: OTLPExporterOptions
+  var metrics: OTLPExporterOptions
+  var metricsTemporality: AggregationTemporality
+  var pipeline: PipelineSettings
+  var resourceAttributes: [Attribute]
+
+  init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
+    let environment = EnvironmentReader(
+      values: configuration.environment ?? ProcessInfo.processInfo.environment, logger: configuration.logger)
+    sdkDisabled = environment.bool("OTEL_SDK_DISABLED") ?? false
+    tracesExporter = configuration.tracesExporter ?? environment.exporterKind("OTEL_TRACES_EXPORTER") ?? .otlp
+    metricsExporter =
+      configuration.metricsExporter ?? environment.exporterKind("OTEL_METRICS_EXPORTER") ?? .otlp
+
+    let shared = Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_")
+    traces = Self.signalOptions(
+      configuration.traces, signal: Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_TRACES_"),
+      shared: shared, endpoint: endpoint, endpointIsFromEnvironment: configuration.endpointIsFromEnvironment)
+    metrics = Self.signalOptions(
+      configuration.metrics, signal: Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_METRICS_"),
+      shared: shared, endpoint: endpoint, endpointIsFromEnvironment: configuration.endpointIsFromEnvironment)
+    metricsTemporality =
+      configuration.metricsTemporality
+      ?? environment.choice(
+        "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
+        // Our four instruments are synchronous counters and histograms: low-memory means delta.
+        ["cumulative": AggregationTemporality.cumulative, "delta": .delta, "lowmemory": .delta])
+      ?? .cumulative
+
+    var maxQueueSize =
+      configuration.maxQueueSize ?? environment.positiveInt("OTEL_BSP_MAX_QUEUE_SIZE") ?? 2048
+    var maxBatch =
+      configuration.maxExportBatchSize ?? environment.positiveInt("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") ?? 512
+    maxQueueSize = max(1, maxQueueSize)
+    if maxBatch > maxQueueSize || maxBatch < 1 {
+      configuration.logger.warning(
+        "the export batch size (\(maxBatch)) must be between 1 and the queue size (\(maxQueueSize)); using \(min(max(1, maxBatch), maxQueueSize))"
+      )
+      maxBatch = min(max(1, maxBatch), maxQueueSize)
+    }
+    pipeline = PipelineSettings(
+      maxQueueSize: maxQueueSize, maxExportBatchSize: maxBatch,
+      scheduleDelay: configuration.scheduleDelay ?? environment.milliseconds(
+        "OTEL_BSP_SCHEDULE_DELAY", allowZero: true)
+        ?? .seconds(5),
+      exportTimeout: Self.limit(
+        configuration.exportTimeout ?? environment.milliseconds("OTEL_BSP_EXPORT_TIMEOUT", allowZero: true)
+          ?? .seconds(30)),
+      metricExportInterval: configuration.metricExportInterval
+        ?? environment.milliseconds("OTEL_METRIC_EXPORT_INTERVAL", allowZero: false) ?? .seconds(60),
+      metricExportTimeout: Self.limit(
+        configuration.metricExportTimeout ?? environment.milliseconds(
+          "OTEL_METRIC_EXPORT_TIMEOUT", allowZero: true)
+          ?? .seconds(30)))
+
+    let fromEnvironment = (environment.pairs("OTEL_RESOURCE_ATTRIBUTES") ?? []).map {
+      Attribute($0.key, .string($0.value))
+    }
+    resourceAttributes = fromEnvironment + configuration.resourceAttributes
+  }
+
+  /// A zero timeout means "no limit".
+  private static func limit(_ timeout: Duration) -> Duration {
+    timeout == .zero ? .seconds(365 * 24 * 3600) : timeout
+  }
+
+  private static func otlpOptions(_ environment: EnvironmentReader, prefix: String) -> OTLPExporterOptions {
+    OTLPExporterOptions(
+      endpoint: environment.text(prefix + "ENDPOINT"),
+      headers: environment.pairs(prefix + "HEADERS").map { $0.map { OTLPHeader($0.key, $0.value) } },
+      timeout: environment.milliseconds(prefix + "TIMEOUT", allowZero: true).map(limit),
+      compression: environment.choice(prefix + "COMPRESSION", ["gzip": OTLPCompression.gzip, "none": .none]),
+      insecure: environment.bool(prefix + "INSECURE"),
+      certificateFile: environment.text(prefix + "CERTIFICATE"),
+      clientKeyFile: environment.text(prefix + "CLIENT_KEY"),
+      clientCertificateFile: environment.text(prefix + "CLIENT_CERTIFICATE"))
+  }
+
+  /// Code wins, then the per-signal variables, then the shared ones. The endpoint argument is
+  /// code (it wins over all the variables, as in the reference) unless it came from
+  /// `OTEL_EXPORTER_OTLP_ENDPOINT`, where the per-signal variable wins over it.
+  private static func signalOptions(
+    _ code: OTLPExporterOptions, signal: OTLPExporterOptions, shared: OTLPExporterOptions, endpoint: String?,
+    endpointIsFromEnvironment: Bool
+  ) -> OTLPExporterOptions {
+    var options = code.merged(over: signal.merged(over: shared))
+    if code.endpoint == nil, let endpoint, !endpoint.isEmpty {
+      options.endpoint = endpointIsFromEnvironment ? (signal.endpoint ?? endpoint) : endpoint
+    }
+    return options
+  }
+}
