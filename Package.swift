@@ -12,7 +12,11 @@ let package = Package(
   ],
   dependencies: [
     // swift-log: the one logging API every Swift server library shares; warnings go through it.
-    .package(url: "https://github.com/apple/swift-log", from: "1.16.2")
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    // W3C traceparent/tracestate parsing, validated, for runs that join a caller's trace.
+    .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
+    // The task-local context swift-distributed-tracing callers carry their span context in.
+    .package(url: "https://github.com/apple/swift-service-context", from: "1.5.1"),
   ],
   targets: [
     // The OpenTelemetry data model (spans, metric points, resource) and the exporter protocols.
@@ -23,7 +27,11 @@ let package = Package(
     // The public sink API: hooks, recorder, queue, export thread, console exporter.
     .target(
       name: "ObservabilitySinks",
-      dependencies: ["TelemetryModel", "OTLPExporter", .product(name: "Logging", package: "swift-log")]
+      dependencies: [
+        "TelemetryModel", "OTLPExporter", .product(name: "Logging", package: "swift-log"),
+        .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+        .product(name: "ServiceContextModule", package: "swift-service-context"),
+      ]
     ),
     // An in-memory exporter users can assert on in their own tests.
     .target(name: "ObservabilitySinksTesting", dependencies: ["ObservabilitySinks", "TelemetryModel"]),
@@ -32,7 +40,11 @@ let package = Package(
     .executableTarget(name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
     .testTarget(
       name: "ObservabilitySinksTests",
-      dependencies: ["ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel"],
+      dependencies: [
+        "ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel", "OTLPExporter",
+        .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+        .product(name: "ServiceContextModule", package: "swift-service-context"),
+      ],
       resources: [.copy("Fixtures")]
     ),
   ],

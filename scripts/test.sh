@@ -15,7 +15,9 @@ fi
 
 build_log=$(mktemp)
 swift build --build-tests 2>&1 | tee "$build_log" >&2
-if grep -E "warning:" "$build_log" | grep -v "^warning: 'main'" | grep -q .; then
+# swift-distributed-tracing (pulled in by swift-service-context) ships CMakeLists.txt files in its
+# Sources; SwiftPM warns about them on every build. That is the dependency's, not ours.
+if grep -E "warning:" "$build_log" | grep -v "^warning: 'swift-distributed-tracing': found 1 file(s) which are unhandled" | grep -q .; then
   echo "The build has warnings; the project keeps zero." >&2
   exit 1
 fi

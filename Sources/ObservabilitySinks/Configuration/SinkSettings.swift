@@ -12,10 +12,11 @@ struct SinkSettings {
   var metricsTemporality: AggregationTemporality
   var pipeline: PipelineSettings
   var resourceAttributes: [Attribute]
+  var environment: [String: String]
 
   init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
-    let environment = EnvironmentReader(
-      values: configuration.environment ?? ProcessInfo.processInfo.environment, logger: configuration.logger)
+    self.environment = configuration.environment ?? ProcessInfo.processInfo.environment
+    let environment = EnvironmentReader(values: self.environment, logger: configuration.logger)
     sdkDisabled = environment.bool("OTEL_SDK_DISABLED") ?? false
     tracesExporter = configuration.tracesExporter ?? environment.exporterKind("OTEL_TRACES_EXPORTER") ?? .otlp
     metricsExporter =

@@ -1,4 +1,5 @@
 import Logging
+import ServiceContextModule
 @_exported import TelemetryModel
 import TelemetryModel
 
@@ -33,6 +34,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
   private let available: Bool
   private let detail: String
   let recorder: RunRecorder?
+  /// The parent given to this process through `TRACEPARENT`, read once.
+  private let inheritedParent: SpanParent?
   private let worker: ExportWorker?
   private let counters = SinkCounters()
 
@@ -53,6 +56,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
     let settings = SinkSettings(configuration: configuration, endpoint: endpoint)
     resource = ResourceBuilder.resource(serviceName: serviceName, extra: settings.resourceAttributes)
     let source = TelemetrySource(resource: resource, scope: Self.instrumentationScope)
+    inheritedParent = TraceParent.fromEnvironment(settings.environment).map { SpanParent($0, isRemote: true) }
     guard enabled, !settings.sdkDisabled else {
       available = false
       detail = enabled ? "disabled by OTEL_SDK_DISABLED" : "disabled"
@@ -120,9 +124,28 @@ public final class OpenTelemetrySink: ObservabilitySink {
     return status
   }
 
-  /// Starts the run's `rlm.run` span (a new trace) and counts it in `rlm.runs`.
+  /// Starts the run's `rlm.run` span and counts it in `rlm.runs`. The run joins the caller's
+  /// trace when there is one: the `TRACEPARENT` environment variable, else the W3C trace context
+  /// of the task's `ServiceContext`; otherwise it starts a new trace.
   public func onRunStart(runId: String, task: String, environment: String, params: RunParams) {
-    recorder?.runStarted(runId: runId, task: task, environment: environment, params: params, parent: nil)
+    onRunStart(runId: runId, task: task, environment: environment, params: params, parent: nil)
+  }
+
+  /// Starts the run's `rlm.run` span as a child of `parent` (a span in another process, e.g. from
+  /// an incoming `traceparent` header); with `nil`, as ``onRunStart(runId:task:environment:params:)``.
+  public func onRunStart(runId: String, task: String, environment: String, params: RunParams, parent: TraceParent?) {
+    guard let recorder else { return }
+    let resolved: SpanParent?
+    if let parent {
+      resolved = SpanParent(parent, isRemote: true)
+    } else if let inherited = inheritedParent {
+      resolved = inherited
+    } else if let context = ServiceContext.current?.traceContext {
+      resolved = SpanParent(TraceParent(context), isRemote: false)
+    } else {
+      resolved = nil
+    }
+    recorder.runStarted(runId: runId, task: task, environment: environment, params: params, parent: resolved)
   }
 
   /// Records the step as an `rlm.step` child of the run's span, counts it in `rlm.steps` and its

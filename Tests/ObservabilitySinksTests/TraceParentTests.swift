@@ -1,0 +1,67 @@
+import ObservabilitySinks
+import ObservabilitySinksTesting
+import ServiceContextModule
+import Testing
+import W3CTraceContext
+
+@Suite("Joining the caller's trace")
+struct TraceParentTests {
+  static let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+  @Test func anExplicitTraceparentMakesTheRunARemoteChild() throws {
+    let test = TestSink()
+    let parent = try TraceParent(traceparent: Self.traceparent, tracestate: "vendor=abc")
+    test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams(), parent: parent)
+    test.sink.onStep(runId: "r", event: StepEvent(step: 1), cumulativeReward: 0)
+    test.sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
+    #expect(test.sink.getTraceId(runId: "r") == "4bf92f3577b34da6a3ce929d0e0e4736")
+    let spans = test.flushedSpans()
+    let run = try #require(spans.first { $0.name == "rlm.run" })
+    let step = try #require(spans.first { $0.name == "rlm.step" })
+    #expect(run.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736")
+    #expect(run.parentSpanId?.hex == "00f067aa0ba902b7")
+    #expect(run.flags == 0x300 && run.traceState == "vendor=abc")
+    #expect(step.traceId == run.traceId && step.parentSpanId == run.spanId && step.flags == 0x100)
+    #expect(step.traceState == "vendor=abc")
+  }
+
+  @Test(arguments: [
+    "", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+    "00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01",
+  ])
+  func invalidTraceparentsAreRejected(text: String) {
+    #expect(throws: (any Error).self) { try TraceParent(traceparent: text) }
+  }
+
+  @Test func theTraceparentEnvironmentVariableIsTheDefaultParent() throws {
+    let spans = InMemorySpanExporter()
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.spanExporter = spans
+    configuration.environment = ["TRACEPARENT": Self.traceparent, "TRACESTATE": "k=v"]
+    let sink = OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
+    sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
+    sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
+    sink.forceFlush()
+    let run = try #require(spans.finishedSpans.first)
+    #expect(run.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736" && run.flags == 0x300 && run.traceState == "k=v")
+  }
+
+  @Test func theServiceContextOfTheCallerIsJoinedInProcess() throws {
+    let test = TestSink()
+    var context = ServiceContext.topLevel
+    context.traceContext = try TraceContext(traceParentHeaderValue: Self.traceparent)
+    ServiceContext.withValue(context) {
+      test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
+    }
+    test.sink.onRunStart(runId: "alone", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
+    test.sink.onRunEnd(runId: "alone", result: RunResult(), runPath: "")
+    let runs = test.spans(named: "rlm.run")
+    let joined = try #require(runs.first { $0.attribute("rlm.run_id") == .string("r") })
+    let alone = try #require(runs.first { $0.attribute("rlm.run_id") == .string("alone") })
+    #expect(joined.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736" && joined.parentSpanId?.hex == "00f067aa0ba902b7")
+    #expect(joined.flags == 0x100)
+    #expect(alone.parentSpanId == nil && alone.traceId != joined.traceId)
+  }
+}
