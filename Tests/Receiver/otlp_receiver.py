@@ -291,6 +291,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     mode.add_argument("--out", metavar="DIR", help="store mode: write traces/metrics/calls .jsonl into DIR")
     mode.add_argument("--count-only", action="store_true", help="count spans/points only (throughput runs)")
     p.add_argument("--stats", metavar="FILE", help="write the totals as JSON to FILE on exit")
+    p.add_argument("--watch-stdin", action="store_true",
+                   help="stop when stdin reaches EOF, so a crashed test process leaves no receiver behind")
     p.add_argument("--workers", type=int, default=8, help="grpc handler threads (default 8)")
     p.add_argument("--fail-first", type=int, default=0, metavar="N", help="answer the first N calls with --fail-code")
     p.add_argument("--fail-code", type=status_code, default=grpc.StatusCode.UNAVAILABLE, metavar="CODE")
@@ -337,6 +339,12 @@ def main(argv: list[str]) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if args.watch_stdin:
+        def watch() -> None:
+            while sys.stdin.buffer.read(4096):
+                pass
+            stop.set()
+        threading.Thread(target=watch, daemon=True).start()
     server.start()
     print(f"READY {port}", flush=True)
     while not stop.wait(0.5):  # the timeout keeps the main thread responsive to signals
