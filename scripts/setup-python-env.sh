@@ -41,6 +41,6 @@ fi
 
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
 # Prove the pieces the receiver imports are really there before stamping.
-"$venv/bin/python" -c 'import grpc, google.protobuf, google.rpc.status_pb2, opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc' >&2
+"$venv/bin/python" -c 'import grpc, google.protobuf, opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc' >&2
 echo "$want" >"$stamp"
 echo "$venv/bin/python"

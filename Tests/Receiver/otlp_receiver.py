@@ -33,11 +33,11 @@ from concurrent import futures
 from typing import Any, Callable
 
 import grpc
-from google.protobuf import duration_pb2, json_format
-from google.rpc import error_details_pb2, status_pb2
+from google.protobuf import json_format
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 
+import rpc_status
 import shallow_count
 
 TRACE_SERVICE = "opentelemetry.proto.collector.trace.v1.TraceService"
@@ -145,10 +145,7 @@ def metadata_dict(context: grpc.ServicerContext) -> dict[str, str]:
 
 def retry_details(code: grpc.StatusCode, message: str, delay_ms: int) -> bytes:
     """A google.rpc.Status carrying a RetryInfo, as OTLP servers send to ask for a backoff."""
-    delay = duration_pb2.Duration(seconds=delay_ms // 1000, nanos=(delay_ms % 1000) * 1_000_000)
-    status = status_pb2.Status(code=code.value[0], message=message)
-    status.details.add().Pack(error_details_pb2.RetryInfo(retry_delay=delay))
-    return status.SerializeToString()
+    return rpc_status.status_with_retry_info(code.value[0], message, delay_ms)
 
 
 class ExportHandler:

@@ -21,13 +21,14 @@ import time
 
 import grpc
 from google.protobuf import json_format
-from google.rpc import error_details_pb2, status_pb2
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2, metrics_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2, trace_service_pb2_grpc
 from opentelemetry.proto.common.v1 import common_pb2
 from opentelemetry.proto.metrics.v1 import metrics_pb2
 from opentelemetry.proto.resource.v1 import resource_pb2
 from opentelemetry.proto.trace.v1 import trace_pb2
+
+import rpc_status
 
 
 def attribute(key: str, value: str | int) -> common_pb2.KeyValue:
@@ -90,16 +91,11 @@ def channel(args: argparse.Namespace) -> grpc.Channel:
 
 
 def retry_delay_ms(trailers: dict[str, bytes | str]) -> int | None:
-    """Decodes grpc-status-details-bin with the official google.rpc classes."""
+    """Decodes grpc-status-details-bin (google.rpc.Status) and returns its RetryInfo delay."""
     raw = trailers.get("grpc-status-details-bin")
     if not isinstance(raw, bytes):
         return None
-    status = status_pb2.Status.FromString(raw)
-    for detail in status.details:
-        info = error_details_pb2.RetryInfo()
-        if detail.Unpack(info):
-            return info.retry_delay.seconds * 1000 + info.retry_delay.nanos // 1_000_000
-    return None
+    return rpc_status.retry_delay_ms(raw)
 
 
 def main(argv: list[str]) -> int:
