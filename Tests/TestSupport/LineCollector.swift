@@ -61,10 +61,14 @@ final class LineCollector: Sendable {
     }
   }
 
-  /// Blocks until the child closed its stdout (it exited, or closed it explicitly).
-  func waitForEndOfFile() {
-    finished.wait()
-    finished.signal()
+  /// Blocks until end of file on the child's stdout, at most `timeout`. Called once the child has
+  /// exited, so everything it printed is already in the pipe; the limit matters because a sibling
+  /// process spawned at the same moment can inherit our pipe's write end and delay EOF for its life.
+  func waitForEndOfFile(timeout: Duration) {
+    let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+    if finished.wait(timeout: .now() + seconds) == .success {
+      finished.signal()
+    }
   }
 
   var linesAfterFirst: [String] {

@@ -86,7 +86,9 @@ public struct OTLPReceiverOptions: Sendable {
     if let retryInfoDelay { arguments += ["--retry-info-ms", String(Self.milliseconds(retryInfoDelay))] }
     if let delay { arguments += ["--delay-ms", String(Self.milliseconds(delay))] }
     if partialReject > 0 { arguments += ["--partial-reject", String(partialReject)] }
-    if let requiredHeader { arguments += ["--require-header", "\(requiredHeader.name)=\(requiredHeader.value)"] }
+    if let requiredHeader {
+      arguments += ["--require-header", "\(requiredHeader.name)=\(requiredHeader.value)"]
+    }
     if metricsUnimplemented { arguments.append("--metrics-unimplemented") }
     if let maxMessageBytes { arguments += ["--max-message-bytes", String(maxMessageBytes)] }
     if rejectCompression { arguments.append("--reject-compression") }

@@ -29,13 +29,14 @@ public final class PythonProcess: Sendable {
 
     let process = Process()
     let python = Self.python
+    let pythonArguments = ["-c", Self.bootstrap, scriptURL.path] + arguments
     if python.contains("/") {
       process.executableURL = URL(fileURLWithPath: python)
-      process.arguments = [scriptURL.path] + arguments
+      process.arguments = pythonArguments
     } else {
       // A bare name such as "python3" is looked up on PATH.
       process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-      process.arguments = [python, scriptURL.path] + arguments
+      process.arguments = [python] + pythonArguments
     }
     var environment = ProcessInfo.processInfo.environment
     environment["PYTHONUNBUFFERED"] = "1"
@@ -91,7 +92,7 @@ public final class PythonProcess: Sendable {
     guard !alreadyStopped else { return }
     Self.terminate(process.process)
     try? stdinPipe.fileHandleForWriting.close()
-    output.waitForEndOfFile()
+    output.waitForEndOfFile(timeout: .milliseconds(500))
   }
 
   /// Lines the script printed after `READY <port>` (e.g. a final `STATS {…}` once stopped).
@@ -117,6 +118,17 @@ public final class PythonProcess: Sendable {
       .deletingLastPathComponent()
       .deletingLastPathComponent()
   }
+
+  /// Runs the script as `python script args` would, after unblocking all signals. Why: the child
+  /// inherits the signal mask of the spawning thread, and Swift's concurrency/dispatch threads block
+  /// SIGTERM, so without this the script would never see our SIGTERM and could not exit cleanly.
+  private static let bootstrap = """
+    import os, runpy, signal, sys
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    sys.argv = sys.argv[1:]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[0])))
+    runpy.run_path(sys.argv[0], run_name="__main__")
+    """
 
   private static func terminate(_ process: Process) {
     guard process.isRunning else { return }
