@@ -47,6 +47,10 @@ let package = Package(
       ],
       resources: [.copy("Fixtures")]
     ),
+    // Test-only helpers (not a product): runs the Python OTLP/gRPC receiver of Tests/Receiver, which
+    // decodes with the official opentelemetry-proto classes, and makes test TLS certificates.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
