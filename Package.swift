@@ -23,7 +23,9 @@ let package = Package(
     // Knows nothing about RLM runs, nor about gRPC.
     .target(name: "TelemetryModel"),
     // OTLP/gRPC export: endpoint and options, encoding, the exporters.
-    .target(name: "OTLPExporter", dependencies: ["TelemetryModel"]),
+    .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
+    .target(name: "COTLPProto", dependencies: ["CProtobufC"], exclude: ["proto"]),
+    .target(name: "OTLPExporter", dependencies: ["TelemetryModel", "COTLPProto", "CProtobufC"]),
     // The public sink API: hooks, recorder, queue, export thread, console exporter.
     .target(
       name: "ObservabilitySinks",
@@ -41,7 +43,7 @@ let package = Package(
     .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: [
-        "ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel", "OTLPExporter",
+        "ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel", "OTLPExporter", "TestSupport",
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "ServiceContextModule", package: "swift-service-context"),
       ],
@@ -51,6 +53,7 @@ let package = Package(
     // decodes with the official opentelemetry-proto classes, and makes test TLS certificates.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
+    .testTarget(name: "OTLPExporterTests", dependencies: ["OTLPExporter", "TelemetryModel", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

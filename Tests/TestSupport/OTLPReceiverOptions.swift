@@ -74,12 +74,17 @@ public struct OTLPReceiverOptions: Sendable {
   /// Serve TLS (and mTLS when ``TLS/clientCAPath`` is set) instead of plaintext.
   public var tls: TLS?
 
+  /// A fixed port to listen on (to restart a receiver where an exporter already points); `nil`
+  /// picks a free one.
+  public var port: Int?
+
   /// The default: plaintext, every call answered OK.
   public init() {}
 
   /// The command-line arguments for `otlp_receiver.py`.
   public var arguments: [String] {
     var arguments: [String] = []
+    if let port { arguments += ["--port", String(port)] }
     if failFirst > 0 { arguments += ["--fail-first", String(failFirst), "--fail-code", failCode.rawValue] }
     if let failAlways { arguments += ["--fail-always", failAlways.rawValue] }
     if let failOnly { arguments += ["--fail-only", failOnly.rawValue] }

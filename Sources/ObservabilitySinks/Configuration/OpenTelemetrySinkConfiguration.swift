@@ -52,6 +52,8 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   /// Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES` adds to them); `service.name` from
   /// the sink wins.
   public var resourceAttributes: [Attribute] = []
+  /// How failed OTLP exports are retried (the specification's codes, `RetryInfo`, backoff).
+  public var retryPolicy = RetryPolicy()
   /// Attribute sets per instrument at most; later ones go to one `otel.metric.overflow` series.
   public var cardinalityLimit = 2000
   /// How many ended runs `getTraceId` still answers for.

@@ -143,7 +143,8 @@ final class ExportWorker: Sendable {
   }
 
   private func exportMetrics(deadline: Deadline?) -> Bool {
-    guard let metricExporter else { return true }
+    // An exporter that gave up for good (a trace-only backend) is not asked again.
+    guard let metricExporter, metricExporter.stoppedReason == nil else { return true }
     let metrics = collectMetrics(metricExporter.preferredTemporality)
     guard !metrics.isEmpty else { return true }
     let timeout = min(settings.metricExportTimeout, deadline?.remaining ?? settings.metricExportTimeout)
@@ -151,7 +152,21 @@ final class ExportWorker: Sendable {
       timeout > .zero
       ? metricExporter.export(metrics, from: source, timeout: timeout) : .failure("deadline passed")
     counters.metricExports.wrappingAdd(1, ordering: .relaxed)
-    if case .failure(let message) = result {
+    let points = metrics.reduce(0) { count, metric in
+      switch metric.points {
+      case .sum(let points, _, _): return count + points.count
+      case .histogram(let points, _): return count + points.count
+      }
+    }
+    switch result {
+    case .success:
+      counters.dataPointsExported.wrappingAdd(points, ordering: .relaxed)
+    case .partialSuccess(let rejected, let message):
+      counters.dataPointsExported.wrappingAdd(max(0, points - rejected), ordering: .relaxed)
+      counters.dataPointsRejected.wrappingAdd(min(points, rejected), ordering: .relaxed)
+      if rejected > 0 { counters.recordError("partial success: \(rejected) data points rejected: \(message)") }
+    case .failure(let message):
+      counters.dataPointsFailed.wrappingAdd(points, ordering: .relaxed)
       counters.metricExportFailures.wrappingAdd(1, ordering: .relaxed)
       counters.recordError("metric export failed: \(message)")
       return false

@@ -10,6 +10,9 @@ final class SinkCounters: Sendable {
   let exportFailures = Atomic<Int>(0)
   let metricExports = Atomic<Int>(0)
   let metricExportFailures = Atomic<Int>(0)
+  let dataPointsExported = Atomic<Int>(0)
+  let dataPointsRejected = Atomic<Int>(0)
+  let dataPointsFailed = Atomic<Int>(0)
   private let lastError = Mutex<(message: String, timeUnixNano: UInt64)?>(nil)
 
   func recordError(_ message: String) {

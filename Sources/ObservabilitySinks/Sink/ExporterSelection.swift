@@ -19,7 +19,8 @@ struct ExporterSelection {
       case .console: spanExporter = ConsoleSpanExporter(output: console)
       case .otlp:
         spanExporter = try settings.traces.endpoint.map { _ in
-          try OTLPExporterFactory.spanExporter(options: settings.traces, logger: configuration.logger)
+          try OTLPExporterFactory.spanExporter(
+            options: settings.traces, retry: configuration.retryPolicy, logger: configuration.logger)
         }
       case .none: spanExporter = nil
       }
@@ -34,7 +35,8 @@ struct ExporterSelection {
       case .otlp:
         metricExporter = try settings.metrics.endpoint.map { _ in
           try OTLPExporterFactory.metricExporter(
-            options: settings.metrics, temporality: settings.metricsTemporality, logger: configuration.logger)
+            options: settings.metrics, temporality: settings.metricsTemporality, retry: configuration.retryPolicy,
+            logger: configuration.logger)
         }
       case .none: metricExporter = nil
       }

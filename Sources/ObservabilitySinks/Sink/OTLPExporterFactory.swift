@@ -2,19 +2,15 @@ import Logging
 import OTLPExporter
 import TelemetryModel
 
-/// Makes the OTLP/gRPC exporters for an endpoint.
+/// Makes the OTLP/gRPC exporters for the resolved options.
 enum OTLPExporterFactory {
-  struct Unavailable: Error, CustomStringConvertible {
-    var description: String { "the OTLP/gRPC exporter is not part of this build" }
-  }
-
-  static func spanExporter(options: OTLPExporterOptions, logger: Logger) throws -> any SpanExporter {
-    throw Unavailable()
+  static func spanExporter(options: OTLPExporterOptions, retry: RetryPolicy, logger: Logger) throws -> any SpanExporter {
+    try OTLPGRPCSpanExporter(options: options, retry: retry, logger: logger)
   }
 
   static func metricExporter(
-    options: OTLPExporterOptions, temporality: AggregationTemporality, logger: Logger
+    options: OTLPExporterOptions, temporality: AggregationTemporality, retry: RetryPolicy, logger: Logger
   ) throws -> any MetricExporter {
-    throw Unavailable()
+    try OTLPGRPCMetricExporter(options: options, temporality: temporality, retry: retry, logger: logger)
   }
 }

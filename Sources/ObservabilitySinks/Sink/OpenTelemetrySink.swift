@@ -37,6 +37,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// The parent given to this process through `TRACEPARENT`, read once.
   private let inheritedParent: SpanParent?
   private let worker: ExportWorker?
+  private let metricExporter: (any MetricExporter)?
+  private let spanExporter: (any SpanExporter)?
   private let counters = SinkCounters()
 
   /// The instrumentation scope of every span and metric: this library and its version.
@@ -62,6 +64,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
       detail = enabled ? "disabled by OTEL_SDK_DISABLED" : "disabled"
       recorder = nil
       worker = nil
+      metricExporter = nil
+      spanExporter = nil
       return
     }
     let selection: ExporterSelection
@@ -74,10 +78,14 @@ public final class OpenTelemetrySink: ObservabilitySink {
       detail = "setup failed: \(error)"
       recorder = nil
       worker = nil
+      metricExporter = nil
+      spanExporter = nil
       return
     }
     available = true
     detail = selection.detail
+    metricExporter = selection.metricExporter
+    spanExporter = selection.spanExporter
     let pipeline = settings.pipeline
     let queue = SpanQueue(capacity: pipeline.maxQueueSize, batchSize: pipeline.maxExportBatchSize)
     let recorder = RunRecorder(
@@ -117,6 +125,11 @@ public final class OpenTelemetrySink: ObservabilitySink {
     status.metricValuesRejected = recorder?.rejectedMetricValues ?? 0
     status.runsSuperseded = recorder?.runsSuperseded ?? 0
     status.activeRuns = recorder?.activeRunCount ?? 0
+    status.metricExportStopped = metricExporter?.stoppedReason
+    status.dataPointsExported = counters.dataPointsExported.load(ordering: .relaxed)
+    status.dataPointsRejected = counters.dataPointsRejected.load(ordering: .relaxed)
+    status.dataPointsFailed = counters.dataPointsFailed.load(ordering: .relaxed)
+    status.exportRetries = (spanExporter?.retries ?? 0) + (metricExporter?.retries ?? 0)
     if let error = counters.lastErrorRecord {
       status.lastError = error.message
       status.lastErrorTimeUnixNano = error.timeUnixNano

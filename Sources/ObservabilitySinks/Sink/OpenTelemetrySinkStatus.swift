@@ -29,10 +29,20 @@ public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
   public var metricExports = 0
   /// Metric export calls that failed.
   public var metricExportFailures = 0
+  /// Data points the receiver accepted.
+  public var dataPointsExported = 0
+  /// Data points the receiver rejected in a partial success.
+  public var dataPointsRejected = 0
+  /// Data points whose export failed.
+  public var dataPointsFailed = 0
+  /// Export requests sent again after a retryable failure (spans and metrics).
+  public var exportRetries = 0
   /// Histogram values refused (negative or not finite), as the SDK refuses them.
   public var metricValuesRejected = 0
   /// Runs replaced by a second `onRunStart` with the same id (their span ended with ERROR).
   public var runsSuperseded = 0
+  /// Why metric export stopped for good (e.g. a trace-only backend), if it did.
+  public var metricExportStopped: String?
   /// Runs started and not yet ended.
   public var activeRuns = 0
   /// The last export error, if any.

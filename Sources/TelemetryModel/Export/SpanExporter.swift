@@ -9,6 +9,8 @@ public protocol SpanExporter: Sendable {
   func forceFlush(timeout: Duration) -> Bool
   /// Releases the exporter's resources; later exports fail.
   func shutdown(timeout: Duration)
+  /// How many times the exporter sent a request again after a retryable failure, so far.
+  var retries: Int { get }
 }
 
 /// Sends collected metrics somewhere.
@@ -17,10 +19,15 @@ public protocol SpanExporter: Sendable {
 public protocol MetricExporter: Sendable {
   /// The temporality this exporter wants the points in.
   var preferredTemporality: AggregationTemporality { get }
+  /// Why the exporter gave up for good (e.g. the receiver has no metrics service); `nil` while it
+  /// still exports.
+  var stoppedReason: String? { get }
   /// Sends one collection; blocks until it is delivered, has failed, or `timeout` passed.
   func export(_ metrics: [MetricData], from source: TelemetrySource, timeout: Duration) -> ExportResult
   /// Releases the exporter's resources.
   func shutdown(timeout: Duration)
+  /// How many times the exporter sent a request again after a retryable failure, so far.
+  var retries: Int { get }
 }
 
 extension SpanExporter {
@@ -28,11 +35,17 @@ extension SpanExporter {
   public func forceFlush(timeout: Duration) -> Bool { true }
   /// Nothing to release by default.
   public func shutdown(timeout: Duration) {}
+  /// No retries by default.
+  public var retries: Int { 0 }
 }
 
 extension MetricExporter {
   /// Cumulative, the OpenTelemetry default.
   public var preferredTemporality: AggregationTemporality { .cumulative }
+  /// Never stops by default.
+  public var stoppedReason: String? { nil }
+  /// No retries by default.
+  public var retries: Int { 0 }
   /// Nothing to release by default.
   public func shutdown(timeout: Duration) {}
 }

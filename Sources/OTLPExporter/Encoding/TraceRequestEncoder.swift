@@ -1,0 +1,81 @@
+import COTLPProto
+import CProtobufC
+import TelemetryModel
+
+/// Encodes spans as an OTLP `ExportTraceServiceRequest` with protobuf-c.
+public enum TraceRequestEncoder {
+  /// The request bytes for `spans`, all under one resource and one scope.
+  public static func encode(_ spans: [SpanData], from source: TelemetrySource) -> [UInt8] {
+    let arena = ProtobufArena(blockSize: max(16 * 1024, spans.count * 1024))
+    let request = arena.allocate(Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest.self)
+    opentelemetry__proto__collector__trace__v1__export_trace_service_request__init(request)
+    let resourceSpans = arena.allocate(Opentelemetry__Proto__Trace__V1__ResourceSpans.self)
+    opentelemetry__proto__trace__v1__resource_spans__init(resourceSpans)
+    resourceSpans.pointee.resource = arena.resource(source.resource)
+    let scopeSpans = arena.allocate(Opentelemetry__Proto__Trace__V1__ScopeSpans.self)
+    opentelemetry__proto__trace__v1__scope_spans__init(scopeSpans)
+    scopeSpans.pointee.scope = arena.scope(source.scope)
+
+    let pointers = arena.allocate(UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>?.self, count: spans.count)
+    let messages = arena.allocate(Opentelemetry__Proto__Trace__V1__Span.self, count: spans.count)
+    for (index, span) in spans.enumerated() {
+      let message = messages + index
+      arena.fill(message, with: span)
+      pointers[index] = message
+    }
+    scopeSpans.pointee.n_spans = spans.count
+    scopeSpans.pointee.spans = pointers
+
+    let scopeList = arena.allocate(UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__ScopeSpans>?.self)
+    scopeList[0] = scopeSpans
+    resourceSpans.pointee.n_scope_spans = 1
+    resourceSpans.pointee.scope_spans = scopeList
+    let resourceList = arena.allocate(UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__ResourceSpans>?.self)
+    resourceList[0] = resourceSpans
+    request.pointee.n_resource_spans = 1
+    request.pointee.resource_spans = resourceList
+    return arena.pack(request)
+  }
+}
+
+extension ProtobufArena {
+  fileprivate func fill(_ message: UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>, with span: SpanData) {
+    opentelemetry__proto__trace__v1__span__init(message)
+    message.pointee.trace_id = bytes(span.traceId.bytes)
+    message.pointee.span_id = bytes(span.spanId.bytes)
+    if let parent = span.parentSpanId { message.pointee.parent_span_id = bytes(parent.bytes) }
+    if !span.traceState.isEmpty { message.pointee.trace_state = bytes(span.traceState) }
+    message.pointee.flags = span.flags
+    message.pointee.name = bytes(span.name)
+    message.pointee.kind = Opentelemetry__Proto__Trace__V1__Span__SpanKind(rawValue: UInt32(bitPattern: span.kind.rawValue))
+    message.pointee.start_time_unix_nano = span.startTimeUnixNano
+    message.pointee.end_time_unix_nano = span.endTimeUnixNano
+    (message.pointee.n_attributes, message.pointee.attributes) = keyValues(span.attributes)
+    if !span.events.isEmpty {
+      let pointers = allocate(UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span__Event>?.self, count: span.events.count)
+      let events = allocate(Opentelemetry__Proto__Trace__V1__Span__Event.self, count: span.events.count)
+      for (index, event) in span.events.enumerated() {
+        let eventMessage = events + index
+        opentelemetry__proto__trace__v1__span__event__init(eventMessage)
+        eventMessage.pointee.time_unix_nano = event.timeUnixNano
+        eventMessage.pointee.name = bytes(event.name)
+        (eventMessage.pointee.n_attributes, eventMessage.pointee.attributes) = keyValues(event.attributes)
+        pointers[index] = eventMessage
+      }
+      message.pointee.n_events = span.events.count
+      message.pointee.events = pointers
+    }
+    let status = allocate(Opentelemetry__Proto__Trace__V1__Status.self)
+    opentelemetry__proto__trace__v1__status__init(status)
+    switch span.status {
+    case .unset:
+      break
+    case .ok:
+      status.pointee.code = OPENTELEMETRY__PROTO__TRACE__V1__STATUS__STATUS_CODE__STATUS_CODE_OK
+    case .error(let text):
+      status.pointee.code = OPENTELEMETRY__PROTO__TRACE__V1__STATUS__STATUS_CODE__STATUS_CODE_ERROR
+      status.pointee.message = bytes(text)
+    }
+    message.pointee.status = status
+  }
+}

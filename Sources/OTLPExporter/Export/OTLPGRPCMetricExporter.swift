@@ -1,0 +1,57 @@
+import GRPCCoreClient
+import Logging
+import Synchronization
+import TelemetryModel
+
+/// Sends metrics to an OTLP/gRPC receiver (`MetricsService/Export`) through the gRPC C core.
+///
+/// A receiver without a metrics service (trace-only backends such as Arize Phoenix answer
+/// UNIMPLEMENTED) gets one warning; metric export then stops and says so in ``stoppedReason``.
+public final class OTLPGRPCMetricExporter: MetricExporter {
+  static let method = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
+
+  /// The temporality the points are collected in.
+  public let preferredTemporality: AggregationTemporality
+  private let transport: OTLPTransport
+  private let timeout: Duration
+  private let logger: Logger
+  private let reported = Mutex(false)
+  private let stopped = Mutex<String?>(nil)
+  private let retriesCounter = Atomic<Int>(0)
+
+  /// Attempts beyond the first, so far.
+  public var retries: Int { retriesCounter.load(ordering: .relaxed) }
+
+  /// Creates an exporter for `options` (its endpoint must be set).
+  public init(options: OTLPExporterOptions, temporality: AggregationTemporality, retry: RetryPolicy = RetryPolicy(), logger: Logger) throws {
+    transport = try OTLPTransport(options: options, retry: retry)
+    timeout = options.timeout ?? OTLPExporterOptions.defaultTimeout
+    preferredTemporality = temporality
+    self.logger = logger
+  }
+
+  /// Why metric export stopped, if it did.
+  public var stoppedReason: String? { stopped.withLock { $0 } }
+
+  /// Encodes and sends the collection.
+  public func export(_ metrics: [MetricData], from source: TelemetrySource, timeout: Duration) -> ExportResult {
+    if let reason = stoppedReason { return .failure(reason) }
+    let request = MetricsRequestEncoder.encode(metrics, from: source)
+    let outcome = transport.send(method: Self.method, request: request, timeout: min(timeout, self.timeout))
+    if outcome.attempts > 1 { retriesCounter.wrappingAdd(outcome.attempts - 1, ordering: .relaxed) }
+    if outcome.result.status == .unimplemented {
+      let reason = "the receiver has no metrics service (UNIMPLEMENTED); metric export stopped"
+      stopped.withLock { $0 = reason }
+      logger.warning("\(reason): \(transport.endpoint) accepts traces only")
+      return .failure(reason)
+    }
+    return OTLPResults.result(
+      of: outcome.result, partialSuccess: outcome.result.response.flatMap(ResponseDecoder.metricsPartialSuccess),
+      kind: "data points", logger: logger, reported: reported)
+  }
+
+  /// Cancels what is in flight and closes the connection.
+  public func shutdown(timeout: Duration) {
+    transport.shutdown()
+  }
+}

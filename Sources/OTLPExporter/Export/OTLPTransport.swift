@@ -1,0 +1,100 @@
+import Dispatch
+import Foundation
+import GRPCCoreClient
+import Synchronization
+
+/// One OTLP/gRPC connection: the gRPC client, the request metadata, and sending with retries.
+///
+/// Retries are scheduled on the client's completion-queue thread (it waits out the backoff inside
+/// `grpc_completion_queue_next`, so the channel keeps reconnecting meanwhile); the export thread
+/// only waits for the final answer.
+final class OTLPTransport: Sendable {
+  /// The final answer of ``send(method:request:timeout:)``.
+  struct Outcome: Sendable {
+    var result: UnaryResult
+    var attempts: Int
+  }
+
+  let endpoint: OTLPEndpoint
+  private let client: GRPCClient
+  private let metadata: [(String, String)]
+  private let retry: RetryPolicy
+
+  init(options: OTLPExporterOptions, retry: RetryPolicy) throws {
+    guard let text = options.endpoint else { throw OTLPConfigurationError.invalidEndpoint("", "it is empty") }
+    endpoint = try OTLPEndpoint(text)
+    let useTLS = endpoint.schemeWantsTLS ?? !(options.insecure ?? false)
+    let security: ChannelSecurity
+    if useTLS {
+      security = .tls(
+        rootCertificatesPEM: try options.certificateFile.map(Self.readPEM),
+        clientCertificateChainPEM: try options.clientCertificateFile.map(Self.readPEM),
+        clientPrivateKeyPEM: try options.clientKeyFile.map(Self.readPEM))
+    } else {
+      security = .insecure
+    }
+    client = try GRPCClient(
+      target: endpoint.target, security: security,
+      options: ChannelOptions(
+        gzip: options.compression == .gzip, initialReconnectBackoff: .milliseconds(250),
+        minReconnectBackoff: .milliseconds(250), maxReconnectBackoff: .seconds(5),
+        userAgent: "OTel-OTLP-Exporter-Swift/observability-sinks"))
+    metadata = (options.headers ?? []).map { ($0.key, $0.value) }
+    self.retry = retry
+  }
+
+  /// Sends `request` to `method`, retrying what the specification allows, until it is delivered,
+  /// refused, or `timeout` has passed. Blocks the calling thread (never the queue's).
+  func send(method: String, request: [UInt8], timeout: Duration) -> Outcome {
+    let deadline = ContinuousClock.now + timeout
+    let done = DispatchSemaphore(value: 0)
+    let outcome = Mutex<Outcome?>(nil)
+    let client = self.client
+    let metadata = self.metadata
+    let retry = self.retry
+    @Sendable func attempt(_ number: Int) {
+      let remaining = deadline - ContinuousClock.now
+      client.startUnary(method: method, request: request, metadata: metadata, timeout: max(remaining, .milliseconds(1)), waitForReady: false) { result in
+        let serverDelay = result.trailer("grpc-status-details-bin").flatMap(ResponseDecoder.retryDelay(statusDetails:))
+        if result.status != .ok, RetryPolicy.isRetryable(result.status, hasRetryInfo: serverDelay != nil), number < retry.maxAttempts {
+          let delay = retry.delay(afterAttempt: number, serverDelay: serverDelay)
+          // A client already shut down runs no timer: then this result is final.
+          if ContinuousClock.now + delay < deadline, client.schedule(after: delay, { attempt(number + 1) }) {
+            return
+          }
+        }
+        outcome.withLock { $0 = Outcome(result: result, attempts: number) }
+        done.signal()
+      }
+    }
+    attempt(1)
+    // The call's own deadline ends it; the margin covers the queue thread's reaction time.
+    let waitUntil = DispatchTime.now() + .nanoseconds(Int(clamping: timeout.nanosecondsClamped)) + .seconds(2)
+    if done.wait(timeout: waitUntil) == .timedOut {
+      return Outcome(result: UnaryResult(status: .deadlineExceeded, message: "no answer within the export timeout"), attempts: 0)
+    }
+    return outcome.withLock { $0 } ?? Outcome(result: UnaryResult(status: .unknown, message: "no result"), attempts: 0)
+  }
+
+  /// Cancels what is in flight and releases the connection.
+  func shutdown() {
+    client.shutdown()
+  }
+
+  private static func readPEM(_ path: String) throws -> String {
+    do {
+      return try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      throw OTLPConfigurationError.unreadableCertificate(path: path, reason: "\(error.localizedDescription)")
+    }
+  }
+}
+
+extension Duration {
+  /// Whole nanoseconds, clamped to `Int64`.
+  var nanosecondsClamped: Int64 {
+    let (seconds, attoseconds) = components
+    if seconds > Int64.max / 1_000_000_000 { return .max }
+    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+  }
+}
