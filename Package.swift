@@ -28,6 +28,22 @@ let package = Package(
     // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
     .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks"]),
     .executableTarget(name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
+    // The gRPC C core (Debian libgrpc-dev). No pkgConfig: its flags flood SwiftPM with warnings.
+    .systemLibrary(name: "CGRPCCore", path: "Sources/CGRPCCore", providers: [.apt(["libgrpc-dev"])]),
+    // The protobuf-c runtime.
+    .systemLibrary(
+      name: "CProtobufC",
+      path: "Sources/CProtobufC",
+      pkgConfig: "libprotobuf-c",
+      providers: [.apt(["libprotobuf-c-dev"])]
+    ),
+    // protoc-c output for the project's OTLP subset; regenerate with scripts/generate-protos.sh.
+    .target(name: "COTLPProto", dependencies: ["CProtobufC"], exclude: ["proto"]),
+    // A thin Swift client over the gRPC C core: channel, completion-queue thread, unary calls, timers.
+    .target(name: "GRPCCoreClient", dependencies: ["CGRPCCore", "COTLPProto"]),
+    // Test helpers shared by test targets (launching the Python test servers).
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "GRPCCoreClientTests", dependencies: ["GRPCCoreClient", "COTLPProto", "TestSupport"]),
     .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: ["ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel"],
