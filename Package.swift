@@ -22,10 +22,8 @@ let package = Package(
     // The OpenTelemetry data model (spans, metric points, resource) and the exporter protocols.
     // Knows nothing about RLM runs, nor about gRPC.
     .target(name: "TelemetryModel"),
-    // OTLP/gRPC export: endpoint and options, encoding, the exporters.
-    .systemLibrary(name: "CProtobufC", pkgConfig: "libprotobuf-c", providers: [.apt(["libprotobuf-c-dev"])]),
-    .target(name: "COTLPProto", dependencies: ["CProtobufC"], exclude: ["proto"]),
-    .target(name: "OTLPExporter", dependencies: ["TelemetryModel", "COTLPProto", "CProtobufC"]),
+    // OTLP/gRPC export: endpoint and options, protobuf-c encoding, retries, the two exporters.
+    .target(name: "OTLPExporter", dependencies: ["TelemetryModel", "GRPCCoreClient", "COTLPProto", "CProtobufC"]),
     // The public sink API: hooks, recorder, queue, export thread, console exporter.
     .target(
       name: "ObservabilitySinks",
@@ -40,6 +38,20 @@ let package = Package(
     // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
     .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks"]),
     .executableTarget(name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
+    // The gRPC C core (Debian libgrpc-dev). No pkgConfig: its flags flood SwiftPM with warnings.
+    .systemLibrary(name: "CGRPCCore", path: "Sources/CGRPCCore", providers: [.apt(["libgrpc-dev"])]),
+    // The protobuf-c runtime.
+    .systemLibrary(
+      name: "CProtobufC",
+      path: "Sources/CProtobufC",
+      pkgConfig: "libprotobuf-c",
+      providers: [.apt(["libprotobuf-c-dev"])]
+    ),
+    // protoc-c output for the project's OTLP subset; regenerate with scripts/generate-protos.sh.
+    .target(name: "COTLPProto", dependencies: ["CProtobufC"], exclude: ["proto"]),
+    // A thin Swift client over the gRPC C core: channel, completion-queue thread, unary calls, timers.
+    .target(name: "GRPCCoreClient", dependencies: ["CGRPCCore", "COTLPProto"]),
+    .testTarget(name: "GRPCCoreClientTests", dependencies: ["GRPCCoreClient", "COTLPProto", "TestSupport"]),
     .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: [
