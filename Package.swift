@@ -51,7 +51,6 @@ let package = Package(
     .target(name: "COTLPProto", dependencies: ["CProtobufC"], exclude: ["proto"]),
     // A thin Swift client over the gRPC C core: channel, completion-queue thread, unary calls, timers.
     .target(name: "GRPCCoreClient", dependencies: ["CGRPCCore", "COTLPProto"]),
-    .testTarget(name: "GRPCCoreClientTests", dependencies: ["GRPCCoreClient", "COTLPProto", "TestSupport"]),
     .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: [

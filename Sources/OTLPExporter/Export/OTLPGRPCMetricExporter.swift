@@ -15,7 +15,7 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
   private let transport: OTLPTransport
   private let timeout: Duration
   private let logger: Logger
-  private let reported = Mutex(false)
+  private let partialSuccessReported = Atomic<Bool>(false)
   private let stopped = Mutex<String?>(nil)
   private let retriesCounter = Atomic<Int>(0)
 
@@ -47,7 +47,8 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
     }
     return OTLPResults.result(
       of: outcome.result, partialSuccess: outcome.result.response.flatMap(ResponseDecoder.metricsPartialSuccess),
-      kind: "data points", logger: logger, reported: reported)
+      kind: "data points", logger: logger,
+      firstOfItsKind: !partialSuccessReported.exchange(true, ordering: .relaxed))
   }
 
   /// Cancels what is in flight and closes the connection.

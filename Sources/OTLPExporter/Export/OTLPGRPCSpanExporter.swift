@@ -12,7 +12,7 @@ public final class OTLPGRPCSpanExporter: SpanExporter {
   private let transport: OTLPTransport
   private let timeout: Duration
   private let logger: Logger
-  private let reported = Mutex(false)
+  private let partialSuccessReported = Atomic<Bool>(false)
   private let retriesCounter = Atomic<Int>(0)
 
   /// Creates an exporter for `options` (its endpoint must be set); throws
@@ -44,7 +44,7 @@ public final class OTLPGRPCSpanExporter: SpanExporter {
     if outcome.attempts > 1 { retriesCounter.wrappingAdd(outcome.attempts - 1, ordering: .relaxed) }
     return OTLPResults.result(
       of: outcome.result, partialSuccess: outcome.result.response.flatMap(ResponseDecoder.tracePartialSuccess),
-      kind: "spans", logger: logger, reported: reported)
+      kind: "spans", logger: logger, firstOfItsKind: !partialSuccessReported.exchange(true, ordering: .relaxed))
   }
 
   /// Cancels what is in flight and closes the connection.
@@ -56,17 +56,13 @@ public final class OTLPGRPCSpanExporter: SpanExporter {
 /// Turning gRPC results into export results, shared by both signals.
 enum OTLPResults {
   static func result(
-    of result: UnaryResult, partialSuccess: PartialSuccess?, kind: String, logger: Logger, reported: Mutex<Bool>
+    of result: UnaryResult, partialSuccess: PartialSuccess?, kind: String, logger: Logger, firstOfItsKind: @autoclosure () -> Bool
   ) -> ExportResult {
     guard result.status == .ok else {
       return .failure("\(result.status.name): \(result.message)")
     }
     guard let partialSuccess else { return .success }
-    let first = reported.withLock { reported in
-      defer { reported = true }
-      return !reported
-    }
-    if first {
+    if firstOfItsKind() {
       logger.warning("the OTLP receiver rejected \(partialSuccess.rejected) \(kind): \(partialSuccess.message) (logged once; all rejections are counted)")
     }
     return .partialSuccess(rejected: partialSuccess.rejected, message: partialSuccess.message)

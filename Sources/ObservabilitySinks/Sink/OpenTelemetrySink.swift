@@ -1,7 +1,7 @@
 import Logging
 import ServiceContextModule
+@_exported import OTLPExporter
 @_exported import TelemetryModel
-import TelemetryModel
 
 /// The OpenTelemetry sink of the reference (`rlm_code.rlm.observability_sinks.OpenTelemetrySink`):
 /// an `rlm.run` span per run with an `rlm.step` child per step, the four RLM metric instruments,
