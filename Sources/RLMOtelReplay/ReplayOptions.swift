@@ -1,14 +1,16 @@
 /// The command line of `rlm-otel-replay`.
 struct ReplayOptions {
   static let usage = """
-    usage: rlm-otel-replay SCRIPT.json [--driver-out FILE] [--sleep-scale X]
+    usage: rlm-otel-replay SCRIPT.json [--driver-out FILE] [--sleep-scale X] [--exit-without-shutdown]
            rlm-otel-replay --jsonl RUN.jsonl [RUN.jsonl ...]
+    --exit-without-shutdown leaves delivery to the exit-time flush (to check it).
     """
 
   var inputs: [String] = []
   var runLogs = false
   var driverOut: String?
   var sleepScale = 1.0
+  var exitWithoutShutdown = false
 
   init(arguments: [String]) throws(UsageError) {
     var index = 0
@@ -27,6 +29,7 @@ struct ReplayOptions {
         }
         sleepScale = scale
       case "--jsonl": runLogs = true
+      case "--exit-without-shutdown": exitWithoutShutdown = true
       case "-h", "--help": throw UsageError(Self.usage)
       default:
         guard !argument.hasPrefix("--") else { throw UsageError("unknown option \(argument)\n\(Self.usage)") }

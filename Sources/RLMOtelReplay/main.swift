@@ -42,6 +42,7 @@ do {
     let text = driverDocument(status: sink.status(), observations: observations).jsonText + "\n"
     try Data(text.utf8).write(to: URL(fileURLWithPath: driverOut))
   }
+  if options.exitWithoutShutdown { exit(0) }
   let delivered = sink.shutdown(timeout: .seconds(30))
   let status = sink.status()
   let calls = scripts.map { $0.calls.count }.reduce(0, +)

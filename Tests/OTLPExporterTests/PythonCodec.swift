@@ -34,7 +34,8 @@ enum PythonCodec {
   private static func run(_ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: PythonProcess.python)
-    process.arguments = [PythonProcess.repositoryRoot.appendingPathComponent("Tests/Receiver/otlp_codec.py").path] + arguments
+    process.arguments =
+      [PythonProcess.repositoryRoot.appendingPathComponent("Tests/Receiver/otlp_codec.py").path] + arguments
     let output = Pipe()
     let errors = Pipe()
     process.standardOutput = output
@@ -44,7 +45,9 @@ enum PythonCodec {
     let errorData = errors.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-      throw Failure(description: "otlp_codec.py \(arguments.first ?? "") failed: \(String(decoding: errorData, as: UTF8.self))")
+      throw Failure(
+        description:
+          "otlp_codec.py \(arguments.first ?? "") failed: \(String(decoding: errorData, as: UTF8.self))")
     }
     return String(decoding: data, as: UTF8.self)
   }

@@ -6,13 +6,15 @@ import Testing
 
 /// A sink exporting over OTLP/gRPC to the test receiver, configured in code.
 func otlpSink(
-  _ receiver: OTLPTestReceiver, metricsEnabled: Bool = true, configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in }
+  _ receiver: OTLPTestReceiver, metricsEnabled: Bool = true,
+  configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in }
 ) -> OpenTelemetrySink {
   var configuration = OpenTelemetrySinkConfiguration()
   configuration.environment = [:]
   configuration.retryPolicy = RetryPolicy(initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400))
   configure(&configuration)
-  return OpenTelemetrySink(enabled: true, endpoint: receiver.endpoint, metricsEnabled: metricsEnabled, configuration: configuration)
+  return OpenTelemetrySink(
+    enabled: true, endpoint: receiver.endpoint, metricsEnabled: metricsEnabled, configuration: configuration)
 }
 
 func playRuns(_ sink: OpenTelemetrySink, runs: Int, steps: Int, prefix: String = "r") {
@@ -20,9 +22,14 @@ func playRuns(_ sink: OpenTelemetrySink, runs: Int, steps: Int, prefix: String =
     let runId = "\(prefix)\(run)"
     sink.onRunStart(runId: runId, task: "task \(run)", environment: "env", params: RunParams(maxSteps: steps))
     for step in 1...max(1, steps) where steps > 0 {
-      sink.onStep(runId: runId, event: StepEvent(step: step, action: StepAction(action: "run_python", code: "x"), reward: 0.5), cumulativeReward: Double(step) * 0.5)
+      sink.onStep(
+        runId: runId,
+        event: StepEvent(step: step, action: StepAction(action: "run_python", code: "x"), reward: 0.5),
+        cumulativeReward: Double(step) * 0.5)
     }
-    sink.onRunEnd(runId: runId, result: RunResult(completed: true, steps: steps, totalReward: Double(steps) * 0.5), runPath: "p")
+    sink.onRunEnd(
+      runId: runId, result: RunResult(completed: true, steps: steps, totalReward: Double(steps) * 0.5),
+      runPath: "p")
   }
 }
 
@@ -34,21 +41,28 @@ struct OTLPExportTests {
     defer { receiver.stop() }
     let script = try HookScript(json: try fixture("golden/\(scenario)/script.json"))
     let golden = try JSONValue(parsing: try fixture("golden/\(scenario)/normalized.json"))
-    let sink = createOtelSinkFromEnv(["DSPY_RLM_OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint])
+    let sink = createOtelSinkFromEnv([
+      "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
+    ])
     #expect(sink.status().detail == receiver.endpoint)
     _ = HookScriptPlayer(sleepScale: 0.05).play(script, on: sink)
     #expect(sink.shutdown(timeout: .seconds(20)))
 
     let (spans, sources) = try ReceivedModel.spans(receiver.traceRequests())
-    guard case .array(let goldenSpans)? = golden["traces"]?["spans"], case .array(let goldenMetrics)? = golden["metrics"] else {
+    guard case .array(let goldenSpans)? = golden["traces"]?["spans"],
+      case .array(let goldenMetrics)? = golden["metrics"]
+    else {
       Issue.record("fixture has no spans")
       return
     }
-    let spanDiffs = differences(.array(goldenSpans.map { $0.removing(["scope"]) }), .array(GoldenNormalizer.spans(spans)), path: "spans")
+    let spanDiffs = differences(
+      .array(goldenSpans.map { $0.removing(["scope"]) }), .array(GoldenNormalizer.spans(spans)), path: "spans"
+    )
     #expect(spanDiffs.isEmpty, "\(spanDiffs.joined(separator: "\n"))")
     let metrics = try ReceivedModel.metrics(receiver.metricRequests())
     let metricDiffs = differences(
-      .array(goldenMetrics.map { $0.removing(["scope", "scope_version"]) }), .array(GoldenNormalizer.metrics(metrics)), path: "metrics")
+      .array(goldenMetrics.map { $0.removing(["scope", "scope_version"]) }),
+      .array(GoldenNormalizer.metrics(metrics)), path: "metrics")
     #expect(metricDiffs.isEmpty, "\(metricDiffs.joined(separator: "\n"))")
 
     let source = try #require(sources.first)
@@ -57,7 +71,8 @@ struct OTLPExportTests {
       source.resource.attributes.map(\.key).filter { $0 != "service.name" }.sorted() == [
         "service.instance.id", "telemetry.sdk.language", "telemetry.sdk.name", "telemetry.sdk.version",
       ])
-    #expect(source.scope.name == "ObservabilitySinks" && source.scope.version == ObservabilitySinksVersion.current)
+    #expect(
+      source.scope.name == "ObservabilitySinks" && source.scope.version == ObservabilitySinksVersion.current)
     let status = sink.status()
     #expect(status.spansExported == spans.count && status.spansFailed == 0 && status.dataPointsExported > 0)
   }
@@ -126,9 +141,11 @@ struct OTLPExportTests {
     receiver.stop()
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.environment = [:]
-    configuration.retryPolicy = RetryPolicy(initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(200))
+    configuration.retryPolicy = RetryPolicy(
+      initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(200))
     configuration.traces.timeout = .seconds(1)
-    let sink = OpenTelemetrySink(enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
+    let sink = OpenTelemetrySink(
+      enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
     let start = ContinuousClock.now
     playRuns(sink, runs: 10, steps: 4)
     let hooks = ContinuousClock.now - start
@@ -146,13 +163,16 @@ struct OTLPExportTests {
 
   @Test func aBadEndpointIsAClearSetupFailureNotACrash() {
     for endpoint in ["ftp://collector:4317", "http://collector:99999", "http://", "http://[::1"] {
-      let sink = OpenTelemetrySink(enabled: true, endpoint: endpoint, configuration: {
-        var configuration = OpenTelemetrySinkConfiguration()
-        configuration.environment = [:]
-        return configuration
-      }())
+      let sink = OpenTelemetrySink(
+        enabled: true, endpoint: endpoint,
+        configuration: {
+          var configuration = OpenTelemetrySinkConfiguration()
+          configuration.environment = [:]
+          return configuration
+        }())
       #expect(!sink.status().available, "\(endpoint)")
-      #expect(sink.status().detail.hasPrefix("setup failed: invalid OTLP endpoint"), "\(sink.status().detail)")
+      #expect(
+        sink.status().detail.hasPrefix("setup failed: invalid OTLP endpoint"), "\(sink.status().detail)")
       sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
     }
   }

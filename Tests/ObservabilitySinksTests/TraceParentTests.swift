@@ -26,8 +26,10 @@ struct TraceParentTests {
   }
 
   @Test(arguments: [
-    "", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-    "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+    "", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+    "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+    "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
     "00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01",
   ])
   func invalidTraceparentsAreRejected(text: String) {
@@ -44,7 +46,8 @@ struct TraceParentTests {
     sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
     sink.forceFlush()
     let run = try #require(spans.finishedSpans.first)
-    #expect(run.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736" && run.flags == 0x300 && run.traceState == "k=v")
+    #expect(
+      run.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736" && run.flags == 0x300 && run.traceState == "k=v")
   }
 
   @Test func theServiceContextOfTheCallerIsJoinedInProcess() throws {
@@ -60,7 +63,9 @@ struct TraceParentTests {
     let runs = test.spans(named: "rlm.run")
     let joined = try #require(runs.first { $0.attribute("rlm.run_id") == .string("r") })
     let alone = try #require(runs.first { $0.attribute("rlm.run_id") == .string("alone") })
-    #expect(joined.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736" && joined.parentSpanId?.hex == "00f067aa0ba902b7")
+    #expect(
+      joined.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736"
+        && joined.parentSpanId?.hex == "00f067aa0ba902b7")
     #expect(joined.flags == 0x100)
     #expect(alone.parentSpanId == nil && alone.traceId != joined.traceId)
   }

@@ -8,7 +8,9 @@ extension ProtobufArena {
   typealias AnyValue = Opentelemetry__Proto__Common__V1__AnyValue
 
   /// A `repeated KeyValue` field: the count and the pointer array.
-  func keyValues(_ attributes: [Attribute]) -> (count: Int, pointers: UnsafeMutablePointer<UnsafeMutablePointer<KeyValue>?>?) {
+  func keyValues(_ attributes: [Attribute]) -> (
+    count: Int, pointers: UnsafeMutablePointer<UnsafeMutablePointer<KeyValue>?>?
+  ) {
     guard !attributes.isEmpty else { return (0, nil) }
     let pointers = allocate(UnsafeMutablePointer<KeyValue>?.self, count: attributes.count)
     let pairs = allocate(KeyValue.self, count: attributes.count)
@@ -46,7 +48,9 @@ extension ProtobufArena {
     return message
   }
 
-  func scope(_ scope: InstrumentationScope) -> UnsafeMutablePointer<Opentelemetry__Proto__Common__V1__InstrumentationScope> {
+  func scope(_ scope: InstrumentationScope) -> UnsafeMutablePointer<
+    Opentelemetry__Proto__Common__V1__InstrumentationScope
+  > {
     let message = allocate(Opentelemetry__Proto__Common__V1__InstrumentationScope.self)
     opentelemetry__proto__common__v1__instrumentation_scope__init(message)
     message.pointee.name = bytes(scope.name)

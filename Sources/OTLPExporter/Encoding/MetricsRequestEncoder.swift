@@ -7,7 +7,8 @@ public enum MetricsRequestEncoder {
   /// The request bytes for `metrics`, all under one resource and one scope.
   public static func encode(_ metrics: [MetricData], from source: TelemetrySource) -> [UInt8] {
     let arena = ProtobufArena()
-    let request = arena.allocate(Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest.self)
+    let request = arena.allocate(
+      Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest.self)
     opentelemetry__proto__collector__metrics__v1__export_metrics_service_request__init(request)
     let resourceMetrics = arena.allocate(Opentelemetry__Proto__Metrics__V1__ResourceMetrics.self)
     opentelemetry__proto__metrics__v1__resource_metrics__init(resourceMetrics)
@@ -16,18 +17,21 @@ public enum MetricsRequestEncoder {
     opentelemetry__proto__metrics__v1__scope_metrics__init(scopeMetrics)
     scopeMetrics.pointee.scope = arena.scope(source.scope)
 
-    let pointers = arena.allocate(UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__Metric>?.self, count: metrics.count)
+    let pointers = arena.allocate(
+      UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__Metric>?.self, count: metrics.count)
     for (index, metric) in metrics.enumerated() {
       pointers[index] = arena.metric(metric)
     }
     scopeMetrics.pointee.n_metrics = metrics.count
     scopeMetrics.pointee.metrics = pointers
 
-    let scopeList = arena.allocate(UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__ScopeMetrics>?.self)
+    let scopeList = arena.allocate(
+      UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__ScopeMetrics>?.self)
     scopeList[0] = scopeMetrics
     resourceMetrics.pointee.n_scope_metrics = 1
     resourceMetrics.pointee.scope_metrics = scopeList
-    let resourceList = arena.allocate(UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__ResourceMetrics>?.self)
+    let resourceList = arena.allocate(
+      UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__ResourceMetrics>?.self)
     resourceList[0] = resourceMetrics
     request.pointee.n_resource_metrics = 1
     request.pointee.resource_metrics = resourceList
@@ -36,7 +40,9 @@ public enum MetricsRequestEncoder {
 }
 
 extension ProtobufArena {
-  fileprivate func metric(_ metric: MetricData) -> UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__Metric> {
+  fileprivate func metric(_ metric: MetricData) -> UnsafeMutablePointer<
+    Opentelemetry__Proto__Metrics__V1__Metric
+  > {
     let message = allocate(Opentelemetry__Proto__Metrics__V1__Metric.self)
     opentelemetry__proto__metrics__v1__metric__init(message)
     message.pointee.name = bytes(metric.name)
@@ -48,7 +54,8 @@ extension ProtobufArena {
       opentelemetry__proto__metrics__v1__sum__init(sum)
       sum.pointee.aggregation_temporality = wire(temporality)
       sum.pointee.is_monotonic = isMonotonic ? 1 : 0
-      let pointers = allocate(UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__NumberDataPoint>?.self, count: points.count)
+      let pointers = allocate(
+        UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__NumberDataPoint>?.self, count: points.count)
       let messages = allocate(Opentelemetry__Proto__Metrics__V1__NumberDataPoint.self, count: points.count)
       for (index, point) in points.enumerated() {
         let pointMessage = messages + index
@@ -68,7 +75,9 @@ extension ProtobufArena {
       let histogram = allocate(Opentelemetry__Proto__Metrics__V1__Histogram.self)
       opentelemetry__proto__metrics__v1__histogram__init(histogram)
       histogram.pointee.aggregation_temporality = wire(temporality)
-      let pointers = allocate(UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__HistogramDataPoint>?.self, count: points.count)
+      let pointers = allocate(
+        UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__HistogramDataPoint>?.self, count: points.count
+      )
       let messages = allocate(Opentelemetry__Proto__Metrics__V1__HistogramDataPoint.self, count: points.count)
       for (index, point) in points.enumerated() {
         let pointMessage = messages + index
@@ -83,7 +92,10 @@ extension ProtobufArena {
     return message
   }
 
-  private func fill(_ message: UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__HistogramDataPoint>, with point: HistogramDataPoint) {
+  private func fill(
+    _ message: UnsafeMutablePointer<Opentelemetry__Proto__Metrics__V1__HistogramDataPoint>,
+    with point: HistogramDataPoint
+  ) {
     opentelemetry__proto__metrics__v1__histogram_data_point__init(message)
     (message.pointee.n_attributes, message.pointee.attributes) = keyValues(point.attributes)
     message.pointee.start_time_unix_nano = point.startTimeUnixNano
@@ -109,10 +121,14 @@ extension ProtobufArena {
     }
   }
 
-  private func wire(_ temporality: AggregationTemporality) -> Opentelemetry__Proto__Metrics__V1__AggregationTemporality {
+  private func wire(_ temporality: AggregationTemporality)
+    -> Opentelemetry__Proto__Metrics__V1__AggregationTemporality
+  {
     switch temporality {
-    case .delta: return OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_DELTA
-    case .cumulative: return OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_CUMULATIVE
+    case .delta:
+      return OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_DELTA
+    case .cumulative:
+      return OPENTELEMETRY__PROTO__METRICS__V1__AGGREGATION_TEMPORALITY__AGGREGATION_TEMPORALITY_CUMULATIVE
     }
   }
 }

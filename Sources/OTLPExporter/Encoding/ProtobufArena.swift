@@ -37,7 +37,9 @@ final class ProtobufArena {
   }
 
   private func copy(_ source: UnsafeRawBufferPointer) -> ProtobufCBinaryData {
-    guard source.count > 0, let base = source.baseAddress else { return ProtobufCBinaryData(len: 0, data: nil) }
+    guard source.count > 0, let base = source.baseAddress else {
+      return ProtobufCBinaryData(len: 0, data: nil)
+    }
     let destination = take(source.count)
     destination.copyMemory(from: base, byteCount: source.count)
     return ProtobufCBinaryData(len: source.count, data: destination.assumingMemoryBound(to: UInt8.self))

@@ -22,10 +22,16 @@ public enum ResponseDecoder {
   /// specification's "fully accepted"), or the bytes do not decode.
   public static func tracePartialSuccess(_ bytes: [UInt8]) -> PartialSuccess? {
     bytes.withUnsafeBufferPointer { buffer in
-      guard let response = opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(nil, buffer.count, buffer.baseAddress) else {
+      guard
+        let response = opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(
+          nil, buffer.count, buffer.baseAddress)
+      else {
         return nil
       }
-      defer { opentelemetry__proto__collector__trace__v1__export_trace_service_response__free_unpacked(response, nil) }
+      defer {
+        opentelemetry__proto__collector__trace__v1__export_trace_service_response__free_unpacked(
+          response, nil)
+      }
       guard let partial = response.pointee.partial_success else { return nil }
       return partialSuccess(rejected: partial.pointee.rejected_spans, message: partial.pointee.error_message)
     }
@@ -34,12 +40,19 @@ public enum ResponseDecoder {
   /// The partial success of an `ExportMetricsServiceResponse`.
   public static func metricsPartialSuccess(_ bytes: [UInt8]) -> PartialSuccess? {
     bytes.withUnsafeBufferPointer { buffer in
-      guard let response = opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__unpack(nil, buffer.count, buffer.baseAddress) else {
+      guard
+        let response = opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__unpack(
+          nil, buffer.count, buffer.baseAddress)
+      else {
         return nil
       }
-      defer { opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__free_unpacked(response, nil) }
+      defer {
+        opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__free_unpacked(
+          response, nil)
+      }
       guard let partial = response.pointee.partial_success else { return nil }
-      return partialSuccess(rejected: partial.pointee.rejected_data_points, message: partial.pointee.error_message)
+      return partialSuccess(
+        rejected: partial.pointee.rejected_data_points, message: partial.pointee.error_message)
     }
   }
 
@@ -47,7 +60,9 @@ public enum ResponseDecoder {
   /// `google.rpc.Status`) asks for; `nil` when the trailer carries none.
   public static func retryDelay(statusDetails bytes: [UInt8]) -> Duration? {
     bytes.withUnsafeBufferPointer { buffer -> Duration? in
-      guard let status = google__rpc__status__unpack(nil, buffer.count, buffer.baseAddress) else { return nil }
+      guard let status = google__rpc__status__unpack(nil, buffer.count, buffer.baseAddress) else {
+        return nil
+      }
       defer { google__rpc__status__free_unpacked(status, nil) }
       for index in 0..<status.pointee.n_details {
         guard let detail = status.pointee.details[index],

@@ -16,7 +16,8 @@ public enum TraceRequestEncoder {
     opentelemetry__proto__trace__v1__scope_spans__init(scopeSpans)
     scopeSpans.pointee.scope = arena.scope(source.scope)
 
-    let pointers = arena.allocate(UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>?.self, count: spans.count)
+    let pointers = arena.allocate(
+      UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>?.self, count: spans.count)
     let messages = arena.allocate(Opentelemetry__Proto__Trace__V1__Span.self, count: spans.count)
     for (index, span) in spans.enumerated() {
       let message = messages + index
@@ -30,7 +31,8 @@ public enum TraceRequestEncoder {
     scopeList[0] = scopeSpans
     resourceSpans.pointee.n_scope_spans = 1
     resourceSpans.pointee.scope_spans = scopeList
-    let resourceList = arena.allocate(UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__ResourceSpans>?.self)
+    let resourceList = arena.allocate(
+      UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__ResourceSpans>?.self)
     resourceList[0] = resourceSpans
     request.pointee.n_resource_spans = 1
     request.pointee.resource_spans = resourceList
@@ -39,7 +41,9 @@ public enum TraceRequestEncoder {
 }
 
 extension ProtobufArena {
-  fileprivate func fill(_ message: UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>, with span: SpanData) {
+  fileprivate func fill(
+    _ message: UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>, with span: SpanData
+  ) {
     opentelemetry__proto__trace__v1__span__init(message)
     message.pointee.trace_id = bytes(span.traceId.bytes)
     message.pointee.span_id = bytes(span.spanId.bytes)
@@ -47,12 +51,14 @@ extension ProtobufArena {
     if !span.traceState.isEmpty { message.pointee.trace_state = bytes(span.traceState) }
     message.pointee.flags = span.flags
     message.pointee.name = bytes(span.name)
-    message.pointee.kind = Opentelemetry__Proto__Trace__V1__Span__SpanKind(rawValue: UInt32(bitPattern: span.kind.rawValue))
+    message.pointee.kind = Opentelemetry__Proto__Trace__V1__Span__SpanKind(
+      rawValue: UInt32(bitPattern: span.kind.rawValue))
     message.pointee.start_time_unix_nano = span.startTimeUnixNano
     message.pointee.end_time_unix_nano = span.endTimeUnixNano
     (message.pointee.n_attributes, message.pointee.attributes) = keyValues(span.attributes)
     if !span.events.isEmpty {
-      let pointers = allocate(UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span__Event>?.self, count: span.events.count)
+      let pointers = allocate(
+        UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span__Event>?.self, count: span.events.count)
       let events = allocate(Opentelemetry__Proto__Trace__V1__Span__Event.self, count: span.events.count)
       for (index, event) in span.events.enumerated() {
         let eventMessage = events + index

@@ -23,7 +23,10 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
   public var retries: Int { retriesCounter.load(ordering: .relaxed) }
 
   /// Creates an exporter for `options` (its endpoint must be set).
-  public init(options: OTLPExporterOptions, temporality: AggregationTemporality, retry: RetryPolicy = RetryPolicy(), logger: Logger) throws {
+  public init(
+    options: OTLPExporterOptions, temporality: AggregationTemporality, retry: RetryPolicy = RetryPolicy(),
+    logger: Logger
+  ) throws {
     transport = try OTLPTransport(options: options, retry: retry)
     timeout = options.timeout ?? OTLPExporterOptions.defaultTimeout
     preferredTemporality = temporality
@@ -34,7 +37,8 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
   public var stoppedReason: String? { stopped.withLock { $0 } }
 
   /// Encodes and sends the collection.
-  public func export(_ metrics: [MetricData], from source: TelemetrySource, timeout: Duration) -> ExportResult {
+  public func export(_ metrics: [MetricData], from source: TelemetrySource, timeout: Duration) -> ExportResult
+  {
     if let reason = stoppedReason { return .failure(reason) }
     let request = MetricsRequestEncoder.encode(metrics, from: source)
     let outcome = transport.send(method: Self.method, request: request, timeout: min(timeout, self.timeout))
@@ -46,7 +50,8 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
       return .failure(reason)
     }
     return OTLPResults.result(
-      of: outcome.result, partialSuccess: outcome.result.response.flatMap(ResponseDecoder.metricsPartialSuccess),
+      of: outcome.result,
+      partialSuccess: outcome.result.response.flatMap(ResponseDecoder.metricsPartialSuccess),
       kind: "data points", logger: logger,
       firstOfItsKind: !partialSuccessReported.exchange(true, ordering: .relaxed))
   }

@@ -32,19 +32,27 @@ public final class OTLPGRPCSpanExporter: SpanExporter {
     return send(spans[...], source: source, deadline: deadline)
   }
 
-  private func send(_ spans: ArraySlice<SpanData>, source: TelemetrySource, deadline: ContinuousClock.Instant) -> ExportResult {
+  private func send(_ spans: ArraySlice<SpanData>, source: TelemetrySource, deadline: ContinuousClock.Instant)
+    -> ExportResult
+  {
     let request = TraceRequestEncoder.encode(Array(spans), from: source)
     if request.count > Self.maxRequestBytes, spans.count > 1 {
       let middle = spans.startIndex + spans.count / 2
-      return OTLPResults.combine(send(spans[..<middle], source: source, deadline: deadline), send(spans[middle...], source: source, deadline: deadline))
+      return OTLPResults.combine(
+        send(spans[..<middle], source: source, deadline: deadline),
+        send(spans[middle...], source: source, deadline: deadline))
     }
     let remaining = deadline - ContinuousClock.now
-    guard remaining > .zero else { return .failure("DEADLINE_EXCEEDED: the export timeout passed before sending") }
+    guard remaining > .zero else {
+      return .failure("DEADLINE_EXCEEDED: the export timeout passed before sending")
+    }
     let outcome = transport.send(method: Self.method, request: request, timeout: remaining)
     if outcome.attempts > 1 { retriesCounter.wrappingAdd(outcome.attempts - 1, ordering: .relaxed) }
     return OTLPResults.result(
-      of: outcome.result, partialSuccess: outcome.result.response.flatMap(ResponseDecoder.tracePartialSuccess),
-      kind: "spans", logger: logger, firstOfItsKind: !partialSuccessReported.exchange(true, ordering: .relaxed))
+      of: outcome.result,
+      partialSuccess: outcome.result.response.flatMap(ResponseDecoder.tracePartialSuccess),
+      kind: "spans", logger: logger,
+      firstOfItsKind: !partialSuccessReported.exchange(true, ordering: .relaxed))
   }
 
   /// Cancels what is in flight and closes the connection.
@@ -56,14 +64,17 @@ public final class OTLPGRPCSpanExporter: SpanExporter {
 /// Turning gRPC results into export results, shared by both signals.
 enum OTLPResults {
   static func result(
-    of result: UnaryResult, partialSuccess: PartialSuccess?, kind: String, logger: Logger, firstOfItsKind: @autoclosure () -> Bool
+    of result: UnaryResult, partialSuccess: PartialSuccess?, kind: String, logger: Logger,
+    firstOfItsKind: @autoclosure () -> Bool
   ) -> ExportResult {
     guard result.status == .ok else {
       return .failure("\(result.status.name): \(result.message)")
     }
     guard let partialSuccess else { return .success }
     if firstOfItsKind() {
-      logger.warning("the OTLP receiver rejected \(partialSuccess.rejected) \(kind): \(partialSuccess.message) (logged once; all rejections are counted)")
+      logger.warning(
+        "the OTLP receiver rejected \(partialSuccess.rejected) \(kind): \(partialSuccess.message) (logged once; all rejections are counted)"
+      )
     }
     return .partialSuccess(rejected: partialSuccess.rejected, message: partialSuccess.message)
   }
@@ -71,7 +82,8 @@ enum OTLPResults {
   static func combine(_ first: ExportResult, _ second: ExportResult) -> ExportResult {
     switch (first, second) {
     case (.failure(let message), _), (_, .failure(let message)): return .failure(message)
-    case (.partialSuccess(let a, let message), .partialSuccess(let b, _)): return .partialSuccess(rejected: a + b, message: message)
+    case (.partialSuccess(let a, let message), .partialSuccess(let b, _)):
+      return .partialSuccess(rejected: a + b, message: message)
     case (.partialSuccess, .success): return first
     case (.success, _): return second
     }

@@ -54,9 +54,15 @@ final class OTLPTransport: Sendable {
     let retry = self.retry
     @Sendable func attempt(_ number: Int) {
       let remaining = deadline - ContinuousClock.now
-      client.startUnary(method: method, request: request, metadata: metadata, timeout: max(remaining, .milliseconds(1)), waitForReady: false) { result in
-        let serverDelay = result.trailer("grpc-status-details-bin").flatMap(ResponseDecoder.retryDelay(statusDetails:))
-        if result.status != .ok, RetryPolicy.isRetryable(result.status, hasRetryInfo: serverDelay != nil), number < retry.maxAttempts {
+      client.startUnary(
+        method: method, request: request, metadata: metadata, timeout: max(remaining, .milliseconds(1)),
+        waitForReady: false
+      ) { result in
+        let serverDelay = result.trailer("grpc-status-details-bin").flatMap(
+          ResponseDecoder.retryDelay(statusDetails:))
+        if result.status != .ok, RetryPolicy.isRetryable(result.status, hasRetryInfo: serverDelay != nil),
+          number < retry.maxAttempts
+        {
           let delay = retry.delay(afterAttempt: number, serverDelay: serverDelay)
           // A client already shut down runs no timer: then this result is final.
           if ContinuousClock.now + delay < deadline, client.schedule(after: delay, { attempt(number + 1) }) {
@@ -71,9 +77,12 @@ final class OTLPTransport: Sendable {
     // The call's own deadline ends it; the margin covers the queue thread's reaction time.
     let waitUntil = DispatchTime.now() + .nanoseconds(Int(clamping: timeout.nanosecondsClamped)) + .seconds(2)
     if done.wait(timeout: waitUntil) == .timedOut {
-      return Outcome(result: UnaryResult(status: .deadlineExceeded, message: "no answer within the export timeout"), attempts: 0)
+      return Outcome(
+        result: UnaryResult(status: .deadlineExceeded, message: "no answer within the export timeout"),
+        attempts: 0)
     }
-    return outcome.withLock { $0 } ?? Outcome(result: UnaryResult(status: .unknown, message: "no result"), attempts: 0)
+    return outcome.withLock { $0 }
+      ?? Outcome(result: UnaryResult(status: .unknown, message: "no result"), attempts: 0)
   }
 
   /// Cancels what is in flight and releases the connection.

@@ -16,7 +16,10 @@ public struct RetryPolicy: Hashable, Sendable {
   public var maxAttempts: Int
 
   /// The defaults: 1 s, doubling to 32 s, 6 attempts (as the reference's exporter).
-  public init(initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(32), multiplier: Double = 2, maxAttempts: Int = 6) {
+  public init(
+    initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(32), multiplier: Double = 2,
+    maxAttempts: Int = 6
+  ) {
     self.initialBackoff = initialBackoff
     self.maxBackoff = maxBackoff
     self.multiplier = multiplier
@@ -36,7 +39,8 @@ public struct RetryPolicy: Hashable, Sendable {
   /// random duration up to the backoff bound.
   public func delay(afterAttempt attempt: Int, serverDelay: Duration?) -> Duration {
     if let serverDelay { return serverDelay }
-    var bound = Double(initialBackoff.components.seconds) + Double(initialBackoff.components.attoseconds) / 1e18
+    var bound =
+      Double(initialBackoff.components.seconds) + Double(initialBackoff.components.attoseconds) / 1e18
     let limit = Double(maxBackoff.components.seconds) + Double(maxBackoff.components.attoseconds) / 1e18
     for _ in 1..<max(1, attempt) { bound = min(limit, bound * multiplier) }
     let seconds = Double.random(in: (bound / 2)...max(bound / 2, bound))

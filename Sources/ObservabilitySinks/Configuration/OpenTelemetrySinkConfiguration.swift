@@ -56,6 +56,9 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   public var retryPolicy = RetryPolicy()
   /// Attribute sets per instrument at most; later ones go to one `otel.metric.overflow` series.
   public var cardinalityLimit = 2000
+  /// How long a process that exits without calling `shutdown` waits for this sink to deliver
+  /// what it holds; `nil` turns the exit flush off.
+  public var exitFlushTimeout: Duration? = .seconds(2)
   /// How many ended runs `getTraceId` still answers for.
   public var recentRunCapacity = 1024
   /// The environment the standard variables are read from; `nil` is the process's.

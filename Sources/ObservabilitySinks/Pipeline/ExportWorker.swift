@@ -65,9 +65,15 @@ final class ExportWorker: Sendable {
       return true
     }
     guard first else { return requests.withLock { $0.stopped } }
+    ExitFlush.unregister(self)
     queue.batchReady.signal()
-    let delivered = request.wait()
-    return delivered && stopped.wait(timeout: deadline.dispatchTime) == .success
+    if request.wait(), stopped.wait(timeout: deadline.dispatchTime) == .success { return true }
+    // The deadline passed with an export still in flight: cancel it, so that what it carried is
+    // counted as failed now instead of hanging on past the caller's deadline.
+    spanExporter?.shutdown(timeout: .zero)
+    metricExporter?.shutdown(timeout: .zero)
+    _ = stopped.wait(timeout: .now() + .milliseconds(500))
+    return false
   }
 
   private func run() {
@@ -164,7 +170,9 @@ final class ExportWorker: Sendable {
     case .partialSuccess(let rejected, let message):
       counters.dataPointsExported.wrappingAdd(max(0, points - rejected), ordering: .relaxed)
       counters.dataPointsRejected.wrappingAdd(min(points, rejected), ordering: .relaxed)
-      if rejected > 0 { counters.recordError("partial success: \(rejected) data points rejected: \(message)") }
+      if rejected > 0 {
+        counters.recordError("partial success: \(rejected) data points rejected: \(message)")
+      }
     case .failure(let message):
       counters.dataPointsFailed.wrappingAdd(points, ordering: .relaxed)
       counters.metricExportFailures.wrappingAdd(1, ordering: .relaxed)

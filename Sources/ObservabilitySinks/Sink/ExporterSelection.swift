@@ -35,7 +35,8 @@ struct ExporterSelection {
       case .otlp:
         metricExporter = try settings.metrics.endpoint.map { _ in
           try OTLPExporterFactory.metricExporter(
-            options: settings.metrics, temporality: settings.metricsTemporality, retry: configuration.retryPolicy,
+            options: settings.metrics, temporality: settings.metricsTemporality,
+            retry: configuration.retryPolicy,
             logger: configuration.logger)
         }
       case .none: metricExporter = nil

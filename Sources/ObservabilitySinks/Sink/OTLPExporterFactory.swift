@@ -4,7 +4,9 @@ import TelemetryModel
 
 /// Makes the OTLP/gRPC exporters for the resolved options.
 enum OTLPExporterFactory {
-  static func spanExporter(options: OTLPExporterOptions, retry: RetryPolicy, logger: Logger) throws -> any SpanExporter {
+  static func spanExporter(options: OTLPExporterOptions, retry: RetryPolicy, logger: Logger) throws
+    -> any SpanExporter
+  {
     try OTLPGRPCSpanExporter(options: options, retry: retry, logger: logger)
   }
 

@@ -1,6 +1,6 @@
 import Logging
-import ServiceContextModule
 @_exported import OTLPExporter
+import ServiceContextModule
 @_exported import TelemetryModel
 
 /// The OpenTelemetry sink of the reference (`rlm_code.rlm.observability_sinks.OpenTelemetrySink`):
@@ -98,6 +98,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
         collectMetrics: { recorder.collectMetrics(temporality: $0) }, source: source, settings: pipeline,
         counters: counters)
       worker.start()
+      if let timeout = configuration.exitFlushTimeout { ExitFlush.register(worker, timeout: timeout) }
       self.worker = worker
     } else {
       worker = nil
@@ -126,6 +127,10 @@ public final class OpenTelemetrySink: ObservabilitySink {
     status.runsSuperseded = recorder?.runsSuperseded ?? 0
     status.activeRuns = recorder?.activeRunCount ?? 0
     status.metricExportStopped = metricExporter?.stoppedReason
+    if spanExporter != nil {
+      let settled = status.spansExported + status.spansDropped + status.spansFailed + status.spansRejected
+      status.spansPending = max(0, status.spansRecorded - settled)
+    }
     status.dataPointsExported = counters.dataPointsExported.load(ordering: .relaxed)
     status.dataPointsRejected = counters.dataPointsRejected.load(ordering: .relaxed)
     status.dataPointsFailed = counters.dataPointsFailed.load(ordering: .relaxed)
@@ -146,7 +151,9 @@ public final class OpenTelemetrySink: ObservabilitySink {
 
   /// Starts the run's `rlm.run` span as a child of `parent` (a span in another process, e.g. from
   /// an incoming `traceparent` header); with `nil`, as ``onRunStart(runId:task:environment:params:)``.
-  public func onRunStart(runId: String, task: String, environment: String, params: RunParams, parent: TraceParent?) {
+  public func onRunStart(
+    runId: String, task: String, environment: String, params: RunParams, parent: TraceParent?
+  ) {
     guard let recorder else { return }
     let resolved: SpanParent?
     if let parent {
@@ -192,6 +199,19 @@ public final class OpenTelemetrySink: ObservabilitySink {
   @discardableResult
   public func shutdown(timeout: Duration = .seconds(30)) -> Bool {
     worker?.shutdown(timeout: timeout) ?? true
+  }
+
+  /// ``forceFlush(timeout:)`` for async callers: the wait happens on a thread of its own, never on
+  /// the Swift concurrency pool.
+  @discardableResult
+  public func forceFlush(timeout: Duration = .seconds(30)) async -> Bool {
+    await OffPoolCall.run { self.forceFlush(timeout: timeout) }
+  }
+
+  /// ``shutdown(timeout:)`` for async callers, waiting on a thread of its own.
+  @discardableResult
+  public func shutdown(timeout: Duration = .seconds(30)) async -> Bool {
+    await OffPoolCall.run { self.shutdown(timeout: timeout) }
   }
 }
 

@@ -23,6 +23,8 @@ public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
   public var spansFailed = 0
   /// Spans the receiver rejected in a partial success.
   public var spansRejected = 0
+  /// Spans waiting in the queue or in an export under way (0 without an exporter).
+  public var spansPending = 0
   /// Span export calls that failed.
   public var exportFailures = 0
   /// Metric export calls made.

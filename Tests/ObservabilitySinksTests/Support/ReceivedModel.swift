@@ -14,10 +14,16 @@ enum ReceivedModel {
     var sources: [TelemetrySource] = []
     for request in requests {
       for resourceSpans in request["resource_spans"] as? [[String: Any]] ?? [] {
-        let resource = Resource(attributes: try attributes(resourceSpans["resource"].flatMap { ($0 as? [String: Any])?["attributes"] }))
+        let resource = Resource(
+          attributes: try attributes(
+            resourceSpans["resource"].flatMap { ($0 as? [String: Any])?["attributes"] }))
         for scopeSpans in resourceSpans["scope_spans"] as? [[String: Any]] ?? [] {
           let scope = scopeSpans["scope"] as? [String: Any] ?? [:]
-          sources.append(TelemetrySource(resource: resource, scope: InstrumentationScope(name: scope["name"] as? String ?? "", version: scope["version"] as? String ?? "")))
+          sources.append(
+            TelemetrySource(
+              resource: resource,
+              scope: InstrumentationScope(
+                name: scope["name"] as? String ?? "", version: scope["version"] as? String ?? "")))
           for span in scopeSpans["spans"] as? [[String: Any]] ?? [] {
             spans.append(try self.span(span))
           }
@@ -44,7 +50,9 @@ enum ReceivedModel {
   }
 
   private static func span(_ json: [String: Any]) throws -> SpanData {
-    guard let traceId = TraceID(hex: try hex(json["trace_id"])), let spanId = SpanID(hex: try hex(json["span_id"])) else {
+    guard let traceId = TraceID(hex: try hex(json["trace_id"])),
+      let spanId = SpanID(hex: try hex(json["span_id"]))
+    else {
       throw Malformed(description: "span ids: \(json)")
     }
     let parent = try (json["parent_span_id"] as? String).flatMap { SpanID(hex: try hex($0)) }
@@ -61,11 +69,15 @@ enum ReceivedModel {
     ]
     return SpanData(
       traceId: traceId, spanId: spanId, parentSpanId: parent, name: json["name"] as? String ?? "",
-      kind: kinds[json["kind"] as? String ?? ""] ?? .internal, startTimeUnixNano: nanos(json["start_time_unix_nano"]),
+      kind: kinds[json["kind"] as? String ?? ""] ?? .internal,
+      startTimeUnixNano: nanos(json["start_time_unix_nano"]),
       endTimeUnixNano: nanos(json["end_time_unix_nano"]), attributes: try attributes(json["attributes"]),
       events: try (json["events"] as? [[String: Any]] ?? []).map {
-        SpanEvent(name: $0["name"] as? String ?? "", timeUnixNano: nanos($0["time_unix_nano"]), attributes: try attributes($0["attributes"]))
-      }, status: spanStatus, flags: UInt32(json["flags"] as? Int ?? 0), traceState: json["trace_state"] as? String ?? "")
+        SpanEvent(
+          name: $0["name"] as? String ?? "", timeUnixNano: nanos($0["time_unix_nano"]),
+          attributes: try attributes($0["attributes"]))
+      }, status: spanStatus, flags: UInt32(json["flags"] as? Int ?? 0),
+      traceState: json["trace_state"] as? String ?? "")
   }
 
   private static func metric(_ json: [String: Any]) throws -> MetricData {
@@ -78,21 +90,30 @@ enum ReceivedModel {
     if let sum = json["sum"] as? [String: Any] {
       let points = try (sum["data_points"] as? [[String: Any]] ?? []).map { point in
         SumDataPoint(
-          attributes: try attributes(point["attributes"]), startTimeUnixNano: nanos(point["start_time_unix_nano"]),
+          attributes: try attributes(point["attributes"]),
+          startTimeUnixNano: nanos(point["start_time_unix_nano"]),
           timeUnixNano: nanos(point["time_unix_nano"]), value: Int64(point["as_int"] as? String ?? "") ?? -1)
       }
-      return MetricData(name: name, description: description, unit: unit, points: .sum(points, temporality: temporality(sum), isMonotonic: sum["is_monotonic"] as? Bool ?? false))
+      return MetricData(
+        name: name, description: description, unit: unit,
+        points: .sum(
+          points, temporality: temporality(sum), isMonotonic: sum["is_monotonic"] as? Bool ?? false))
     }
-    guard let histogram = json["histogram"] as? [String: Any] else { throw Malformed(description: "metric kind: \(json)") }
+    guard let histogram = json["histogram"] as? [String: Any] else {
+      throw Malformed(description: "metric kind: \(json)")
+    }
     let points = try (histogram["data_points"] as? [[String: Any]] ?? []).map { point in
       HistogramDataPoint(
-        attributes: try attributes(point["attributes"]), startTimeUnixNano: nanos(point["start_time_unix_nano"]),
+        attributes: try attributes(point["attributes"]),
+        startTimeUnixNano: nanos(point["start_time_unix_nano"]),
         timeUnixNano: nanos(point["time_unix_nano"]), count: UInt64(point["count"] as? String ?? "0") ?? 0,
         sum: point["sum"] as? Double ?? .nan, min: point["min"] as? Double, max: point["max"] as? Double,
         explicitBounds: point["explicit_bounds"] as? [Double] ?? [],
         bucketCounts: (point["bucket_counts"] as? [String] ?? []).compactMap { UInt64($0) })
     }
-    return MetricData(name: name, description: description, unit: unit, points: .histogram(points, temporality: temporality(histogram)))
+    return MetricData(
+      name: name, description: description, unit: unit,
+      points: .histogram(points, temporality: temporality(histogram)))
   }
 
   private static func attributes(_ json: Any?) throws -> [Attribute] {
@@ -101,14 +122,18 @@ enum ReceivedModel {
       let value = pair["value"] as? [String: Any] ?? [:]
       if let text = value["string_value"] as? String { return Attribute(key, .string(text)) }
       if let flag = value["bool_value"] as? Bool { return Attribute(key, .bool(flag)) }
-      if let number = value["int_value"] as? String, let parsed = Int64(number) { return Attribute(key, .int(parsed)) }
+      if let number = value["int_value"] as? String, let parsed = Int64(number) {
+        return Attribute(key, .int(parsed))
+      }
       if let number = value["double_value"] as? Double { return Attribute(key, .double(number)) }
       throw Malformed(description: "attribute value: \(pair)")
     }
   }
 
   private static func hex(_ base64: Any?) throws -> String {
-    guard let text = base64 as? String, let data = Data(base64Encoded: text) else { throw Malformed(description: "id: \(String(describing: base64))") }
+    guard let text = base64 as? String, let data = Data(base64Encoded: text) else {
+      throw Malformed(description: "id: \(String(describing: base64))")
+    }
     return data.map { String(format: "%02x", $0) }.joined()
   }
 

@@ -1,0 +1,273 @@
+import Dispatch
+import Foundation
+import ObservabilitySinks
+import TestSupport
+import Testing
+
+/// Runs `body` on another thread; `wait()` gives its result.
+final class Background<T: Sendable>: @unchecked Sendable {
+  private var value: T?
+  private let done = DispatchSemaphore(value: 0)
+  init(_ body: @escaping @Sendable () -> T) {
+    Thread.detachNewThread { [self] in
+      value = body()
+      done.signal()
+    }
+  }
+  func wait() -> T {
+    done.wait()
+    return value!
+  }
+}
+
+@Suite("Faults: retries, timeouts, refusals, reconnection", .serialized)
+struct FaultInjectionTests {
+  private func sink(
+    _ endpoint: String, timeout: Duration = .seconds(10),
+    configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in }
+  ) -> OpenTelemetrySink {
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = [:]
+    configuration.retryPolicy = RetryPolicy(
+      initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400), maxAttempts: 20)
+    configuration.traces.timeout = timeout
+    configure(&configuration)
+    return OpenTelemetrySink(
+      enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
+  }
+
+  private func receiver(_ configure: (inout OTLPReceiverOptions) -> Void = { _ in }) throws
+    -> OTLPTestReceiver
+  {
+    var options = OTLPReceiverOptions()
+    configure(&options)
+    return try OTLPTestReceiver(options: options)
+  }
+
+  @Test func collectorAbsentAtStartIsReachedWhenItStarts() throws {
+    let placeholder = try receiver()
+    let port = placeholder.port
+    let endpoint = placeholder.endpoint
+    placeholder.stop()
+    let sink = sink(endpoint)
+    playRuns(sink, runs: 2, steps: 2)
+    let flush = Background { FaultReport.timed { sink.forceFlush(timeout: .seconds(20)) } }
+    Thread.sleep(forTimeInterval: 1)
+    let late = try receiver { $0.port = port }
+    defer { late.stop() }
+    let (delivered, waited) = flush.wait()
+    #expect(delivered)
+    #expect(late.spans().count == 6)
+    let status = sink.status()
+    #expect(status.spansExported == 6 && status.spansFailed == 0 && status.exportRetries >= 1)
+    FaultReport.row(
+      "collector absent at start, started 1 s later", delivered: late.spans().count, status: status,
+      waited: waited)
+    sink.shutdown(timeout: .seconds(5))
+  }
+
+  @Test func collectorRestartedMidRunGetsTheRest() throws {
+    let first = try receiver()
+    let port = first.port
+    let sink = sink(first.endpoint)
+    playRuns(sink, runs: 1, steps: 2, prefix: "before")
+    #expect(sink.forceFlush(timeout: .seconds(10)))
+    #expect(first.spans().count == 3)
+    first.stop()
+    playRuns(sink, runs: 1, steps: 2, prefix: "after")
+    let flush = Background { FaultReport.timed { sink.forceFlush(timeout: .seconds(20)) } }
+    Thread.sleep(forTimeInterval: 0.5)
+    let second = try receiver { $0.port = port }
+    defer { second.stop() }
+    let (delivered, waited) = flush.wait()
+    #expect(delivered)
+    #expect(second.spans().count == 3)
+    #expect(sink.status().spansExported == 6)
+    FaultReport.row(
+      "collector restarted mid-run", delivered: 3 + second.spans().count, status: sink.status(),
+      waited: waited)
+    sink.shutdown(timeout: .seconds(5))
+  }
+
+  @Test func unavailableOnceIsRetriedAndDelivered() throws {
+    let receiver = try receiver {
+      $0.failFirst = 1
+      $0.failCode = .unavailable
+    }
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint)
+    playRuns(sink, runs: 1, steps: 1)
+    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    #expect(delivered)
+    let status = sink.status()
+    #expect(receiver.spans().count == 2 && status.exportRetries == 1 && status.spansFailed == 0)
+    #expect(receiver.calls().map(\.answered) == ["UNAVAILABLE", "OK"])
+    FaultReport.row("UNAVAILABLE once", delivered: receiver.spans().count, status: status, waited: waited)
+  }
+
+  @Test func unavailableAlwaysFailsWithinTheTimeoutAndIsCounted() throws {
+    let receiver = try receiver { $0.failAlways = .unavailable }
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint, timeout: .seconds(2))
+    playRuns(sink, runs: 1, steps: 1)
+    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    #expect(!delivered)
+    let status = sink.status()
+    #expect(status.spansFailed == 2 && status.spansExported == 0 && status.exportRetries >= 2)
+    #expect(status.lastError?.contains("UNAVAILABLE") == true)
+    #expect(waited < .seconds(5))
+    FaultReport.row("UNAVAILABLE always (2 s export timeout)", delivered: 0, status: status, waited: waited)
+  }
+
+  @Test func resourceExhaustedWithRetryInfoWaitsTheServersDelay() throws {
+    let receiver = try receiver {
+      $0.failFirst = 1
+      $0.failCode = .resourceExhausted
+      $0.retryInfoDelay = .milliseconds(700)
+    }
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint)
+    playRuns(sink, runs: 1, steps: 1)
+    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    #expect(delivered)
+    let calls = receiver.calls()
+    #expect(calls.map(\.answered) == ["RESOURCE_EXHAUSTED", "OK"])
+    #expect(calls.count == 2 && calls[1].time - calls[0].time >= 0.65)
+    #expect(sink.status().exportRetries == 1)
+    FaultReport.row(
+      "RESOURCE_EXHAUSTED with RetryInfo 700 ms", delivered: receiver.spans().count, status: sink.status(),
+      waited: waited)
+  }
+
+  @Test func resourceExhaustedWithoutRetryInfoIsNotRetried() throws {
+    let receiver = try receiver {
+      $0.failFirst = 1
+      $0.failCode = .resourceExhausted
+    }
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint)
+    playRuns(sink, runs: 1, steps: 1)
+    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    #expect(!delivered)
+    #expect(receiver.calls().count == 1)
+    #expect(sink.status().spansFailed == 2 && sink.status().exportRetries == 0)
+    FaultReport.row(
+      "RESOURCE_EXHAUSTED without RetryInfo", delivered: 0, status: sink.status(), waited: waited)
+  }
+
+  @Test func invalidArgumentIsNeverRetried() throws {
+    let receiver = try receiver { $0.failAlways = .invalidArgument }
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint)
+    playRuns(sink, runs: 1, steps: 1)
+    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    #expect(!delivered)
+    #expect(receiver.calls().count == 1)
+    #expect(sink.status().lastError?.contains("INVALID_ARGUMENT") == true && sink.status().exportRetries == 0)
+    FaultReport.row("INVALID_ARGUMENT", delivered: 0, status: sink.status(), waited: waited)
+  }
+
+  @Test func aReceiverSlowerThanTheTimeoutFailsAtTheTimeoutAndShutdownKeepsItsDeadline() throws {
+    let receiver = try receiver { $0.delay = .seconds(11) }
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint, timeout: .seconds(10))
+    playRuns(sink, runs: 1, steps: 1)
+    let (flushed, flushWait) = FaultReport.timed { sink.forceFlush(timeout: .seconds(30)) }
+    #expect(!flushed)
+    #expect(flushWait >= .seconds(9) && flushWait < .seconds(13))
+    #expect(sink.status().lastError?.contains("DEADLINE_EXCEEDED") == true)
+    #expect(sink.status().spansFailed == 2)
+    FaultReport.row(
+      "receiver 11 s slow, 10 s timeout (forceFlush)", delivered: 0, status: sink.status(), waited: flushWait)
+    playRuns(sink, runs: 1, steps: 1, prefix: "late")
+    let (_, shutdownWait) = FaultReport.timed { sink.shutdown(timeout: .seconds(2)) }
+    #expect(shutdownWait < .seconds(4))
+    FaultReport.row(
+      "receiver 11 s slow, shutdown(timeout: 2 s)", delivered: 0, status: sink.status(), waited: shutdownWait)
+  }
+
+  @Test func partialSuccessIsCountedLoggedOnceAndNotRetried() throws {
+    let receiver = try receiver { $0.partialReject = 1 }
+    defer { receiver.stop() }
+    let logs = CapturedLogs()
+    let sink = sink(receiver.endpoint) {
+      $0.logger = logs.logger
+      $0.maxExportBatchSize = 2
+    }
+    playRuns(sink, runs: 2, steps: 1)
+    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    #expect(delivered)
+    let status = sink.status()
+    let calls = receiver.calls().count
+    #expect(calls == 2)
+    #expect(status.spansRejected == calls && status.spansExported == 4 - calls && status.exportRetries == 0)
+    #expect(logs.messages.withLock { $0 }.filter { $0.contains("rejected") }.count == 1)
+    FaultReport.row(
+      "partial success (1 rejected per request)", delivered: 4 - calls, status: status, waited: waited)
+  }
+
+  @Test(arguments: [true, false])
+  func aRequiredAuthorizationHeaderIsSentFromTheEnvironmentAndNeverShown(present: Bool) throws {
+    let receiver = try receiver { $0.requiredHeader = ("authorization", "Bearer s3cret token") }
+    defer { receiver.stop() }
+    let logs = CapturedLogs()
+    var environment = [
+      "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
+      "DSPY_RLM_OTEL_METRICS_ENABLED": "false",
+    ]
+    if present {
+      environment["OTEL_EXPORTER_OTLP_HEADERS"] = "authorization=Bearer%20s3cret%20token,x-scope=tenant=a"
+    }
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.logger = logs.logger
+    let sink = createOtelSinkFromEnv(environment, configuration: configuration)
+    playRuns(sink, runs: 1, steps: 1)
+    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    #expect(delivered == present)
+    let call = try #require(receiver.calls().first)
+    #expect(call.answered == (present ? "OK" : "UNAUTHENTICATED"))
+    if present { #expect(call.metadata["x-scope"] == "tenant=a") }
+    #expect(receiver.calls().count == 1)
+    let status = sink.status()
+    #expect(!"\(status)".contains("s3cret") && !logs.messages.withLock { $0.joined() }.contains("s3cret"))
+    FaultReport.row(
+      "authorization header \(present ? "present" : "missing")", delivered: present ? 2 : 0, status: status,
+      waited: waited)
+  }
+
+  @Test func gzipIsOnTheWireWhenAsked() throws {
+    let receiver = try receiver { $0.rejectCompression = true }
+    defer { receiver.stop() }
+    let compressed = sink(receiver.endpoint) { $0.traces.compression = .gzip }
+    playRuns(compressed, runs: 1, steps: 1)
+    #expect(!compressed.shutdown(timeout: .seconds(10)))
+    #expect(compressed.status().lastError?.contains("UNIMPLEMENTED") == true)
+    let plain = sink(receiver.endpoint) { $0.traces.compression = OTLPCompression.none }
+    playRuns(plain, runs: 1, steps: 1)
+    #expect(plain.shutdown(timeout: .seconds(10)))
+    #expect(receiver.spans().count == 2)
+  }
+
+  @Test func requestsOverFourMebibytesAreSplit() throws {
+    let receiver = try receiver()
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint) {
+      $0.maxQueueSize = 4000
+      $0.maxExportBatchSize = 4000
+    }
+    let text = String(repeating: "x", count: 1000)
+    sink.onRunStart(runId: "big", task: "t", environment: "e", params: RunParams())
+    for step in 0..<3000 {
+      sink.onStep(
+        runId: "big",
+        event: StepEvent(
+          step: step, action: StepAction(action: "a", code: text), observation: StepObservation(output: text)),
+        cumulativeReward: 0)
+    }
+    sink.onRunEnd(runId: "big", result: RunResult(), runPath: "")
+    #expect(sink.shutdown(timeout: .seconds(30)))
+    let calls = receiver.calls()
+    #expect(calls.count >= 2 && calls.allSatisfy { $0.answered == "OK" && $0.bytes <= 4 * 1024 * 1024 })
+    #expect(receiver.spans().count == 3001)
+  }
+}
