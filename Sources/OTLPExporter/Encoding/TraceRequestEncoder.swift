@@ -3,10 +3,23 @@ import CProtobufC
 import TelemetryModel
 
 /// Encodes spans as an OTLP `ExportTraceServiceRequest` with protobuf-c.
-public enum TraceRequestEncoder {
-  /// The request bytes for `spans`, all under one resource and one scope.
+///
+/// An instance keeps its arena between requests (use one per thread); the static
+/// ``encode(_:from:)`` makes a fresh one.
+public final class TraceRequestEncoder {
+  private let arena = ProtobufArena(blockSize: 256 * 1024)
+
+  /// An encoder with an empty arena.
+  public init() {}
+
+  /// The request bytes for `spans`, all under one resource and one scope, with a fresh encoder.
   public static func encode(_ spans: [SpanData], from source: TelemetrySource) -> [UInt8] {
-    let arena = ProtobufArena(blockSize: max(16 * 1024, spans.count * 1024))
+    TraceRequestEncoder().encode(spans, from: source)
+  }
+
+  /// The request bytes for `spans`, all under one resource and one scope.
+  public func encode(_ spans: [SpanData], from source: TelemetrySource) -> [UInt8] {
+    defer { arena.reset() }
     let request = arena.allocate(Opentelemetry__Proto__Collector__Trace__V1__ExportTraceServiceRequest.self)
     opentelemetry__proto__collector__trace__v1__export_trace_service_request__init(request)
     let resourceSpans = arena.allocate(Opentelemetry__Proto__Trace__V1__ResourceSpans.self)
@@ -45,9 +58,9 @@ extension ProtobufArena {
     _ message: UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>, with span: SpanData
   ) {
     opentelemetry__proto__trace__v1__span__init(message)
-    message.pointee.trace_id = bytes(span.traceId.bytes)
-    message.pointee.span_id = bytes(span.spanId.bytes)
-    if let parent = span.parentSpanId { message.pointee.parent_span_id = bytes(parent.bytes) }
+    message.pointee.trace_id = bytes(bigEndian: span.traceId.high, span.traceId.low)
+    message.pointee.span_id = bytes(bigEndian: span.spanId.value)
+    if let parent = span.parentSpanId { message.pointee.parent_span_id = bytes(bigEndian: parent.value) }
     if !span.traceState.isEmpty { message.pointee.trace_state = bytes(span.traceState) }
     message.pointee.flags = span.flags
     message.pointee.name = bytes(span.name)

@@ -4,12 +4,16 @@ import Synchronization
 import TelemetryModel
 
 /// Sends spans to an OTLP/gRPC receiver (`TraceService/Export`) through the gRPC C core.
-public final class OTLPGRPCSpanExporter: SpanExporter {
+///
+/// Pipelined: the export thread encodes the next batch while this one is on the wire.
+public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
   static let method = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
   /// Receivers refuse requests above 4 MiB by default; bigger batches are split.
   static let maxRequestBytes = 4 * 1024 * 1024
 
   private let transport: OTLPTransport
+  /// Used by the export thread only; the lock is never contended.
+  private let encoder = Mutex(TraceRequestEncoder())
   private let timeout: Duration
   private let logger: Logger
   private let partialSuccessReported = Atomic<Bool>(false)
@@ -28,25 +32,49 @@ public final class OTLPGRPCSpanExporter: SpanExporter {
 
   /// Encodes and sends the batch, split when it would exceed 4 MiB.
   public func export(_ spans: [SpanData], from source: TelemetrySource, timeout: Duration) -> ExportResult {
-    let deadline = ContinuousClock.now + min(timeout, self.timeout)
-    return send(spans[...], source: source, deadline: deadline)
+    prepareExport(spans, from: source).start(timeout: timeout).wait()
   }
 
-  private func send(_ spans: ArraySlice<SpanData>, source: TelemetrySource, deadline: ContinuousClock.Instant)
-    -> ExportResult
-  {
-    let request = TraceRequestEncoder.encode(Array(spans), from: source)
-    if request.count > Self.maxRequestBytes, spans.count > 1 {
-      let middle = spans.startIndex + spans.count / 2
-      return OTLPResults.combine(
-        send(spans[..<middle], source: source, deadline: deadline),
-        send(spans[middle...], source: source, deadline: deadline))
+  /// Encodes the batch into one request, or several when it would exceed 4 MiB.
+  public func prepareExport(_ spans: [SpanData], from source: TelemetrySource) -> any PreparedExport {
+    PreparedSpans(requests: encode(spans[...], source: source), exporter: self)
+  }
+
+  /// Cancels what is in flight and closes the connection.
+  public func shutdown(timeout: Duration) {
+    transport.shutdown()
+  }
+
+  private func encode(_ spans: ArraySlice<SpanData>, source: TelemetrySource) -> [[UInt8]] {
+    let request = encoder.withLock { $0.encode(Array(spans), from: source) }
+    guard request.count > Self.maxRequestBytes, spans.count > 1 else { return [request] }
+    let middle = spans.startIndex + spans.count / 2
+    return encode(spans[..<middle], source: source) + encode(spans[middle...], source: source)
+  }
+
+  fileprivate func send(_ requests: [[UInt8]], timeout: Duration) -> any PendingExport {
+    let deadline = ContinuousClock.now + min(timeout, self.timeout)
+    // Rare split requests go one after the other; the last one is left in flight.
+    var earlier: ExportResult = .success
+    for request in requests.dropLast() {
+      earlier = OTLPResults.combine(
+        earlier,
+        finish(transport.send(method: Self.method, request: request, timeout: deadline - ContinuousClock.now))
+      )
     }
+    guard let last = requests.last else { return FinishedExport(result: earlier) }
     let remaining = deadline - ContinuousClock.now
     guard remaining > .zero else {
-      return .failure("DEADLINE_EXCEEDED: the export timeout passed before sending")
+      return FinishedExport(
+        result: OTLPResults.combine(
+          earlier, .failure("DEADLINE_EXCEEDED: the export timeout passed before sending")))
     }
-    let outcome = transport.send(method: Self.method, request: request, timeout: remaining)
+    return InFlightSpans(
+      call: transport.start(method: Self.method, request: last, timeout: remaining), earlier: earlier,
+      exporter: self)
+  }
+
+  fileprivate func finish(_ outcome: OTLPTransport.Outcome) -> ExportResult {
     if outcome.attempts > 1 { retriesCounter.wrappingAdd(outcome.attempts - 1, ordering: .relaxed) }
     return OTLPResults.result(
       of: outcome.result,
@@ -54,11 +82,34 @@ public final class OTLPGRPCSpanExporter: SpanExporter {
       kind: "spans", logger: logger,
       firstOfItsKind: !partialSuccessReported.exchange(true, ordering: .relaxed))
   }
+}
 
-  /// Cancels what is in flight and closes the connection.
-  public func shutdown(timeout: Duration) {
-    transport.shutdown()
+/// Encoded requests waiting to be sent.
+private struct PreparedSpans: PreparedExport {
+  let requests: [[UInt8]]
+  let exporter: OTLPGRPCSpanExporter
+
+  func start(timeout: Duration) -> any PendingExport {
+    exporter.send(requests, timeout: timeout)
   }
+}
+
+/// The last request of a batch on the wire.
+private struct InFlightSpans: PendingExport {
+  let call: OTLPTransport.PendingCall
+  let earlier: ExportResult
+  let exporter: OTLPGRPCSpanExporter
+
+  func wait() -> ExportResult {
+    OTLPResults.combine(earlier, exporter.finish(call.wait()))
+  }
+}
+
+/// A batch whose outcome is already known.
+private struct FinishedExport: PendingExport {
+  let result: ExportResult
+
+  func wait() -> ExportResult { result }
 }
 
 /// Turning gRPC results into export results, shared by both signals.

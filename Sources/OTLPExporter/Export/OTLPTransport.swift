@@ -46,9 +46,14 @@ final class OTLPTransport: Sendable {
   /// Sends `request` to `method`, retrying what the specification allows, until it is delivered,
   /// refused, or `timeout` has passed. Blocks the calling thread (never the queue's).
   func send(method: String, request: [UInt8], timeout: Duration) -> Outcome {
+    start(method: method, request: request, timeout: timeout).wait()
+  }
+
+  /// Starts sending `request` with retries and returns at once; ``PendingCall/wait()`` gives the
+  /// final outcome.
+  func start(method: String, request: [UInt8], timeout: Duration) -> PendingCall {
     let deadline = ContinuousClock.now + timeout
-    let done = DispatchSemaphore(value: 0)
-    let outcome = Mutex<Outcome?>(nil)
+    let pending = PendingCall(timeout: timeout)
     let client = self.client
     let metadata = self.metadata
     let retry = self.retry
@@ -69,20 +74,42 @@ final class OTLPTransport: Sendable {
             return
           }
         }
-        outcome.withLock { $0 = Outcome(result: result, attempts: number) }
-        done.signal()
+        pending.complete(Outcome(result: result, attempts: number))
       }
     }
     attempt(1)
-    // The call's own deadline ends it; the margin covers the queue thread's reaction time.
-    let waitUntil = DispatchTime.now() + .nanoseconds(Int(clamping: timeout.nanosecondsClamped)) + .seconds(2)
-    if done.wait(timeout: waitUntil) == .timedOut {
-      return Outcome(
-        result: UnaryResult(status: .deadlineExceeded, message: "no answer within the export timeout"),
-        attempts: 0)
+    return pending
+  }
+
+  /// A call with retries under way.
+  final class PendingCall: Sendable {
+    private let outcome = Mutex<Outcome?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+    private let timeout: Duration
+
+    init(timeout: Duration) {
+      self.timeout = timeout
     }
-    return outcome.withLock { $0 }
-      ?? Outcome(result: UnaryResult(status: .unknown, message: "no result"), attempts: 0)
+
+    func complete(_ value: Outcome) {
+      outcome.withLock { $0 = value }
+      done.signal()
+    }
+
+    /// The final outcome; the call's own deadline ends it, the margin covers the queue thread's
+    /// reaction time.
+    func wait() -> Outcome {
+      let waitUntil =
+        DispatchTime.now() + .nanoseconds(Int(clamping: timeout.nanosecondsClamped)) + .seconds(2)
+      guard done.wait(timeout: waitUntil) == .success else {
+        return Outcome(
+          result: UnaryResult(status: .deadlineExceeded, message: "no answer within the export timeout"),
+          attempts: 0)
+      }
+      done.signal()  // later waits return at once
+      return outcome.withLock { $0 }
+        ?? Outcome(result: UnaryResult(status: .unknown, message: "no result"), attempts: 0)
+    }
   }
 
   /// Cancels what is in flight and releases the connection.

@@ -115,37 +115,64 @@ final class ExportWorker: Sendable {
   }
 
   /// Exports every queued span in batches; spans still queued after the deadline count as failed.
+  /// With a pipelined exporter the next batch is converted and encoded while the previous one is
+  /// on the wire (still one request in flight at a time).
   private func exportSpans(using spare: inout [SpanRecord], deadline: Deadline?) -> Bool {
     queue.drain(into: &spare)
     defer { spare.removeAll(keepingCapacity: true) }
-    guard !spare.isEmpty else { return true }
-    guard let spanExporter else { return true }
+    guard !spare.isEmpty, let spanExporter else { return true }
+    let pipelined = spanExporter as? any PipelinedSpanExporter
     var delivered = true
+    var inFlight: (export: any PendingExport, count: Int)?
     var start = 0
     while start < spare.count {
       let end = min(start + queue.batchSize, spare.count)
       let batch = spare[start..<end].map { $0.spanData() }
-      let timeout = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
-      let result =
-        timeout > .zero
-        ? spanExporter.export(batch, from: source, timeout: timeout) : .failure("deadline passed")
-      switch result {
-      case .success:
-        counters.spansExported.wrappingAdd(batch.count, ordering: .relaxed)
-      case .partialSuccess(let rejected, let message):
-        let accepted = max(0, batch.count - rejected)
-        counters.spansExported.wrappingAdd(accepted, ordering: .relaxed)
-        counters.spansRejected.wrappingAdd(batch.count - accepted, ordering: .relaxed)
-        if rejected > 0 { counters.recordError("partial success: \(rejected) spans rejected: \(message)") }
-      case .failure(let message):
-        delivered = false
-        counters.spansFailed.wrappingAdd(batch.count, ordering: .relaxed)
-        counters.exportFailures.wrappingAdd(1, ordering: .relaxed)
-        counters.recordError("span export failed: \(message)")
-      }
       start = end
+      let timeout = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
+      guard let pipelined else {
+        let result =
+          timeout > .zero
+          ? spanExporter.export(batch, from: source, timeout: timeout) : .failure("deadline passed")
+        delivered = account(result, spans: batch.count) && delivered
+        continue
+      }
+      let prepared = pipelined.prepareExport(batch, from: source)
+      if let previous = inFlight {
+        delivered = account(previous.export.wait(), spans: previous.count) && delivered
+        inFlight = nil
+      }
+      let remaining = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
+      guard remaining > .zero else {
+        delivered = account(.failure("deadline passed"), spans: batch.count) && delivered
+        continue
+      }
+      inFlight = (prepared.start(timeout: remaining), batch.count)
+    }
+    if let previous = inFlight {
+      delivered = account(previous.export.wait(), spans: previous.count) && delivered
     }
     return delivered
+  }
+
+  /// Counts what became of one batch; `true` when it was delivered.
+  private func account(_ result: ExportResult, spans count: Int) -> Bool {
+    switch result {
+    case .success:
+      counters.spansExported.wrappingAdd(count, ordering: .relaxed)
+      return true
+    case .partialSuccess(let rejected, let message):
+      let accepted = max(0, count - rejected)
+      counters.spansExported.wrappingAdd(accepted, ordering: .relaxed)
+      counters.spansRejected.wrappingAdd(count - accepted, ordering: .relaxed)
+      if rejected > 0 { counters.recordError("partial success: \(rejected) spans rejected: \(message)") }
+      return true
+    case .failure(let message):
+      counters.spansFailed.wrappingAdd(count, ordering: .relaxed)
+      counters.exportFailures.wrappingAdd(1, ordering: .relaxed)
+      counters.recordError("span export failed: \(message)")
+      return false
+    }
   }
 
   private func exportMetrics(deadline: Deadline?) -> Bool {
