@@ -1,5 +1,3 @@
-import Foundation
-
 /// Where an OTLP/gRPC exporter sends, parsed from the forms users write.
 ///
 /// Accepted: `http://host:port` (plaintext), `https://host:port` (TLS), `host:port` and
@@ -22,7 +20,7 @@ public struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
     var rest = Substring(text.trimmingSpaces())
     guard !rest.isEmpty else { throw .invalidEndpoint(text, "it is empty") }
     var defaultPort = "4317"
-    if let schemeEnd = rest.range(of: "://") {
+    if let schemeEnd = rest.firstRange(of: "://") {
       let scheme = rest[..<schemeEnd.lowerBound].lowercased()
       rest = rest[schemeEnd.upperBound...]
       switch scheme {

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import GRPCCoreClient
 import Synchronization
 
@@ -119,9 +118,9 @@ final class OTLPTransport: Sendable {
 
   private static func readPEM(_ path: String) throws -> String {
     do {
-      return try String(contentsOfFile: path, encoding: .utf8)
+      return try TextFile.read(path)
     } catch {
-      throw OTLPConfigurationError.unreadableCertificate(path: path, reason: "\(error.localizedDescription)")
+      throw OTLPConfigurationError.unreadableCertificate(path: path, reason: error.description)
     }
   }
 }

@@ -1,11 +1,9 @@
-import Foundation
-
 /// Creates the sink from the process environment, as the reference's `create_otel_sink_from_env`:
 /// `DSPY_RLM_OTEL_ENABLED` (default false), `OTEL_EXPORTER_OTLP_ENDPOINT` (default none),
 /// `OTEL_SERVICE_NAME` (default `rlm-code`), `DSPY_RLM_OTEL_METRICS_ENABLED` (default true); the
 /// sink also reads every standard `OTEL_*` variable of `docs/configuration.md`.
 public func createOtelSinkFromEnv() -> OpenTelemetrySink {
-  createOtelSinkFromEnv(ProcessInfo.processInfo.environment)
+  createOtelSinkFromEnv(ProcessEnvironment.current())
 }
 
 /// Creates the sink from `environment` instead of the process's (for tests and embedding).

@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import OTLPExporter
 import TelemetryModel
@@ -36,7 +35,7 @@ struct EnvironmentReader {
   /// The value, trimmed; `nil` when unset or empty (the specification treats empty as unset).
   func text(_ name: String) -> String? {
     guard let raw = values[name] else { return nil }
-    let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+    let trimmed = raw.trimmingWhitespace()
     return trimmed.isEmpty ? nil : trimmed
   }
 
@@ -90,7 +89,7 @@ struct EnvironmentReader {
   func exporterKind(_ name: String) -> ExporterKind? {
     guard let value = text(name) else { return nil }
     let first =
-      value.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+      value.split(separator: ",").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
     guard let kind = ExporterKind(rawValue: first) else {
       warn(name, value, "expected otlp, console or none; using the default")
       return nil
@@ -106,16 +105,16 @@ struct EnvironmentReader {
     var out: [(key: String, value: String)] = []
     var skipped: [Int] = []
     for (index, item) in value.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
-      let trimmedItem = item.trimmingCharacters(in: .whitespaces)
+      let trimmedItem = item.trimmingWhitespace()
       if trimmedItem.isEmpty { continue }
       guard let equals = trimmedItem.firstIndex(of: "=") else {
         skipped.append(index + 1)
         continue
       }
-      let rawKey = trimmedItem[..<equals].trimmingCharacters(in: .whitespaces)
-      let rawValue = trimmedItem[trimmedItem.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-      guard let key = rawKey.removingPercentEncoding, !key.isEmpty,
-        let decoded = rawValue.removingPercentEncoding
+      let rawKey = trimmedItem[..<equals].trimmingWhitespace()
+      let rawValue = trimmedItem[trimmedItem.index(after: equals)...].trimmingWhitespace()
+      guard let key = rawKey.removingPercentEscapes(), !key.isEmpty,
+        let decoded = rawValue.removingPercentEscapes()
       else {
         skipped.append(index + 1)
         continue

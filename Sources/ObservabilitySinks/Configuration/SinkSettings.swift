@@ -1,4 +1,3 @@
-import Foundation
 import OTLPExporter
 import TelemetryModel
 
@@ -15,7 +14,7 @@ struct SinkSettings {
   var environment: [String: String]
 
   init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
-    self.environment = configuration.environment ?? ProcessInfo.processInfo.environment
+    self.environment = configuration.environment ?? ProcessEnvironment.current()
     let environment = EnvironmentReader(values: self.environment, logger: configuration.logger)
     sdkDisabled = environment.bool("OTEL_SDK_DISABLED") ?? false
     tracesExporter = configuration.tracesExporter ?? environment.exporterKind("OTEL_TRACES_EXPORTER") ?? .otlp

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Where console exporters write: standard output by default, any text sink in tests.
 public struct ConsoleOutput: Sendable {
   /// Writes one chunk of text.
@@ -12,6 +10,6 @@ public struct ConsoleOutput: Sendable {
 
   /// The process's standard output.
   public static let standardOutput = ConsoleOutput { text in
-    FileHandle.standardOutput.write(Data(text.utf8))
+    StandardOutput.emit(text)
   }
 }

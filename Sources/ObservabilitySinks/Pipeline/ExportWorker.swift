@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Synchronization
 import TelemetryModel
 
@@ -34,9 +33,7 @@ final class ExportWorker: Sendable {
   }
 
   func start() {
-    let thread = Thread { [self] in run() }
-    thread.name = "ObservabilitySinks.export"
-    thread.start()
+    NativeThread.start(name: "otel-export") { [self] in run() }
   }
 
   /// Exports everything recorded so far; `true` when all of it was delivered within `timeout`.

@@ -1,11 +1,9 @@
-import Foundation
-
 /// Runs a blocking call on a thread of its own and resumes the awaiting task with its result, so
 /// that blocking never occupies one of the Swift concurrency pool's few threads.
 enum OffPoolCall {
   static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-      Thread.detachNewThread { continuation.resume(returning: body()) }
+      NativeThread.start(name: "otel-wait") { continuation.resume(returning: body()) }
     }
   }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Plays a ``HookScript`` against a sink and records what `getTraceId` answered.
 public struct HookScriptPlayer {
   /// One `get_trace_id` answer.
@@ -39,8 +37,7 @@ public struct HookScriptPlayer {
         observations.append(
           Observation(call: index, runId: runId, label: label, traceId: sink.getTraceId(runId: runId)))
       case .sleep(let duration):
-        let seconds = Double(duration / .microseconds(1)) / 1e6 * sleepScale
-        if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
+        NativeThread.sleep(duration * sleepScale)
       }
     }
     return observations

@@ -1,10 +1,9 @@
-import Foundation
 import TelemetryModel
 
 /// Builds the resource every span and metric of a sink carries.
 enum ResourceBuilder {
   /// One random id per process, as the OpenTelemetry SDKs give `service.instance.id`.
-  static let serviceInstanceId = UUID().uuidString.lowercased()
+  static let serviceInstanceId = RandomUUID.make()
 
   static func resource(serviceName: String, extra: [Attribute]) -> Resource {
     let own = [
