@@ -43,7 +43,11 @@ let package = Package(
     .target(name: "GRPCCoreClient", dependencies: ["CGRPCCore", "COTLPProto"]),
     // Test helpers shared by test targets (launching the Python test servers).
     .target(name: "TestSupport", path: "Tests/TestSupport"),
-    .testTarget(name: "GRPCCoreClientTests", dependencies: ["GRPCCoreClient", "COTLPProto", "TestSupport"]),
+    .testTarget(
+      name: "GRPCCoreClientTests",
+      dependencies: ["GRPCCoreClient", "COTLPProto", "TestSupport"],
+      exclude: ["echo_server.py"]
+    ),
     .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: ["ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel"],

@@ -51,10 +51,14 @@ public final class PythonProcess: Sendable {
     stop()
   }
 
-  /// Sends SIGTERM and waits for the process to exit; idempotent.
+  /// Sends SIGTERM and waits for the process to exit (SIGKILL after 5 s); idempotent.
   public func stop() {
     guard let process = process.withLock({ $0.take() }) else { return }
     if process.isRunning { process.terminate() }
+    // A child may inherit SIGTERM blocked from the spawning thread: do not wait forever.
+    let giveUp = ContinuousClock.now + .seconds(5)
+    while process.isRunning && ContinuousClock.now < giveUp { Thread.sleep(forTimeInterval: 0.01) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     process.waitUntilExit()
   }
 
