@@ -37,7 +37,9 @@ final class ClientCore: Sendable {
   private let joiner = Mutex<Void>(())
   let threadName: String
 
-  init(target: String, security: ChannelSecurity, options: ChannelOptions, threadName: String) throws(GRPCClientError) {
+  init(target: String, security: ChannelSecurity, options: ChannelOptions, threadName: String)
+    throws(GRPCClientError)
+  {
     let runtime = GRPCRuntime()
     let channel = try Channel(target: target, security: security, options: options)
     state = Mutex(State(runtime: runtime, channel: channel, queue: CompletionQueue()))
@@ -83,11 +85,13 @@ final class ClientCore: Sendable {
         call: call, request: request, metadata: validated, waitForReady: waitForReady, completion: completion)
       let id = state.nextCallID
       state.nextCallID += 1
-      let tag = CompletionTag { success in self.finishCall(id: id, batchSucceeded: success) }.retainedPointer()
+      let tag = CompletionTag { success in self.finishCall(id: id, batchSucceeded: success) }
+        .retainedPointer()
       let error = batch.start(tag: tag)
       guard error == GRPC_CALL_OK else {
         CompletionTag.discard(tag)  // no event will bring it back; the batch frees the call
-        return UnaryResult(status: .internalError, message: "grpc_call_start_batch failed (grpc_call_error \(error.rawValue))")
+        return UnaryResult(
+          status: .internalError, message: "grpc_call_start_batch failed (grpc_call_error \(error.rawValue))")
       }
       state.inFlight[id] = batch
       return nil

@@ -24,7 +24,8 @@ public final class GRPCClient: Sendable {
       throw .invalidTarget(target)
     }
     let number = Self.clientCount.wrappingAdd(1, ordering: .relaxed).newValue
-    core = try ClientCore(target: target, security: security, options: options, threadName: "grpc-cq-\(number)")
+    core = try ClientCore(
+      target: target, security: security, options: options, threadName: "grpc-cq-\(number)")
     try core.start()
   }
 
@@ -78,7 +79,9 @@ public final class GRPCClient: Sendable {
     precondition(!isOnQueueThread, "GRPCClient.unary called on the queue thread: it would deadlock")
     let done = DispatchSemaphore(value: 0)
     let result = Mutex<UnaryResult?>(nil)
-    startUnary(method: method, request: request, metadata: metadata, timeout: timeout, waitForReady: waitForReady) {
+    startUnary(
+      method: method, request: request, metadata: metadata, timeout: timeout, waitForReady: waitForReady
+    ) {
       outcome in
       result.withLock { $0 = outcome }
       done.signal()

@@ -19,14 +19,20 @@ enum MetadataValidation {
       let keyBytes = Array(key.utf8)
       let valueBytes = Array(value.utf8)
       if key.hasPrefix("grpc-") {
-        return .failure(MetadataError(message: "metadata key '\(key)' is reserved: keys starting with 'grpc-' belong to gRPC"))
+        return .failure(
+          MetadataError(
+            message: "metadata key '\(key)' is reserved: keys starting with 'grpc-' belong to gRPC"))
       }
       if !isLegalKey(keyBytes) {
-        return .failure(MetadataError(message: "metadata key '\(key)' is invalid: it must match [a-z0-9-_.]+"))
+        return .failure(
+          MetadataError(message: "metadata key '\(key)' is invalid: it must match [a-z0-9-_.]+"))
       }
       if !key.hasSuffix("-bin") && !isLegalTextValue(valueBytes) {
         return .failure(
-          MetadataError(message: "metadata value for '\(key)' is invalid: text values must be printable ASCII (use a '-bin' key for bytes)")
+          MetadataError(
+            message:
+              "metadata value for '\(key)' is invalid: text values must be printable ASCII (use a '-bin' key for bytes)"
+          )
         )
       }
       validated.append(ValidatedMetadata(key: keyBytes, value: valueBytes))

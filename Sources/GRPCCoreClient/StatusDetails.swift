@@ -19,13 +19,17 @@ enum StatusDetails {
 
   static func retryDelay(in statusBytes: [UInt8]) -> Duration? {
     statusBytes.withUnsafeBufferPointer { buffer -> Duration? in
-      guard let status = google__rpc__status__unpack(nil, buffer.count, buffer.baseAddress) else { return nil }
+      guard let status = google__rpc__status__unpack(nil, buffer.count, buffer.baseAddress) else {
+        return nil
+      }
       defer { google__rpc__status__free_unpacked(status, nil) }
       for index in 0..<status.pointee.n_details {
         guard let any = status.pointee.details[index]?.pointee,
           bytes(any.type_url) == Array(retryInfoTypeURL.utf8)
         else { continue }
-        guard let info = google__rpc__retry_info__unpack(nil, any.value.len, any.value.data) else { return nil }
+        guard let info = google__rpc__retry_info__unpack(nil, any.value.len, any.value.data) else {
+          return nil
+        }
         defer { google__rpc__retry_info__free_unpacked(info, nil) }
         guard let delay = info.pointee.retry_delay?.pointee else { return nil }
         return .seconds(delay.seconds) + .nanoseconds(Int64(delay.nanos))

@@ -85,7 +85,9 @@ final class UnaryBatch {
     receivedMessage.deallocate()
     grpc_slice_unref(receivedDetails.pointee)
     receivedDetails.deallocate()
-    if let errorString = receivedErrorString.pointee { gpr_free(UnsafeMutableRawPointer(mutating: errorString)) }
+    if let errorString = receivedErrorString.pointee {
+      gpr_free(UnsafeMutableRawPointer(mutating: errorString))
+    }
     receivedErrorString.deallocate()
     receivedStatus.deallocate()
     grpc_metadata_array_destroy(receivedInitialMetadata)

@@ -90,7 +90,8 @@ struct GRPCClientTests {
     let onQueueThread = Mutex(false)
     let done = DispatchSemaphore(value: 0)
     let outcome = Mutex<UnaryResult?>(nil)
-    client.startUnary(method: EchoServer.echo, request: [1], metadata: [(key, value)], timeout: .seconds(10)) {
+    client.startUnary(method: EchoServer.echo, request: [1], metadata: [(key, value)], timeout: .seconds(10))
+    {
       result in
       onQueueThread.withLock { $0 = client.isOnQueueThread }
       outcome.withLock { $0 = result }
@@ -188,7 +189,8 @@ struct GRPCClientTests {
     let server = try EchoServer()
     let client = try server.client(options: ChannelOptions(maxSendMessageBytes: 1024))
     defer { client.shutdown() }
-    let result = client.unary(method: EchoServer.echo, request: [UInt8](repeating: 7, count: 4096), timeout: .seconds(10))
+    let result = client.unary(
+      method: EchoServer.echo, request: [UInt8](repeating: 7, count: 4096), timeout: .seconds(10))
     #expect(result.status == .resourceExhausted, "\(result.status) \(result.message)")
   }
 

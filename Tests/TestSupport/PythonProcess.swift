@@ -26,7 +26,8 @@ public final class PythonProcess: Sendable {
   /// kept open for its lifetime, so a helper may exit when it reads end-of-file (the test process died).
   public init(script: String, arguments: [String] = [], timeout: Duration = .seconds(30)) throws {
     let scriptURL =
-      script.hasPrefix("/") ? URL(fileURLWithPath: script) : Self.repositoryRoot.appendingPathComponent(script)
+      script.hasPrefix("/")
+      ? URL(fileURLWithPath: script) : Self.repositoryRoot.appendingPathComponent(script)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [Self.python, "-u", scriptURL.path] + arguments
@@ -94,7 +95,8 @@ public final class PythonProcess: Sendable {
     }
     reader.start()
     let (seconds, attoseconds) = timeout.components
-    let waited = done.wait(timeout: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)))
+    let waited = done.wait(
+      timeout: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)))
     return waited == .success ? line.withLock { $0 } : nil
   }
 }
