@@ -6,7 +6,9 @@ import Testing
 /// Keeps the memory a protobuf-c message tree points into alive until it is packed.
 private final class Arena {
   private var allocations: [UnsafeMutableRawPointer] = []
-  deinit { allocations.forEach { $0.deallocate() } }
+  deinit {
+    for allocation in allocations { allocation.deallocate() }
+  }
 
   func bytes(_ value: [UInt8]) -> ProtobufCBinaryData {
     let memory = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, value.count))
