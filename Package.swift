@@ -52,6 +52,11 @@ let package = Package(
     // A thin Swift client over the gRPC C core: channel, completion-queue thread, unary calls, timers.
     .target(name: "GRPCCoreClient", dependencies: ["CGRPCCore", "COTLPProto"]),
     .testTarget(
+      name: "GRPCCoreClientTests",
+      dependencies: ["GRPCCoreClient", "COTLPProto", "TestSupport"],
+      exclude: ["echo_server.py"]
+    ),
+    .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: [
         "ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel", "OTLPExporter", "TestSupport",

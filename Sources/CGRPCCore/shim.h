@@ -3,6 +3,17 @@
 #ifndef CGRPCCORE_SHIM_H
 #define CGRPCCORE_SHIM_H
 
+// The C library first: grpc's port_platform.h defines _GNU_SOURCE, which would give this module
+// another fd_set than Swift's Glibc module ("fds_bits" vs "__fds_bits"), a clash on a clean build.
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/types.h>
+#include <time.h>
+
 #include <grpc/byte_buffer.h>
 #include <grpc/byte_buffer_reader.h>
 #include <grpc/compression.h>
