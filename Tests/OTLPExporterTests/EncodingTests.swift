@@ -1,4 +1,5 @@
 import Foundation
+import GRPCCoreClient
 import OTLPExporter
 import TelemetryModel
 import Testing
@@ -140,10 +141,15 @@ struct EncodingTests {
       try PythonCodec.produce(["metrics-response", "2", "bad points"]))
     #expect(metrics == PartialSuccess(rejected: 2, message: "bad points"))
     #expect(ResponseDecoder.tracePartialSuccess([]) == nil)
-    #expect(
-      ResponseDecoder.retryDelay(statusDetails: try PythonCodec.produce(["retry-status", "1500"]))
-        == .milliseconds(1500))
-    #expect(ResponseDecoder.retryDelay(statusDetails: [0xFF, 0xFF, 0xFF]) == nil)
+    let trailer = try PythonCodec.produce(["retry-status", "1500"])
+    let throttled = UnaryResult(
+      status: .resourceExhausted, message: "slow down",
+      trailingMetadata: [GRPCMetadataEntry(key: UnaryResult.statusDetailsKey, value: trailer)])
+    #expect(throttled.retryDelay == .milliseconds(1500))
+    let garbled = UnaryResult(
+      status: .unavailable, message: "",
+      trailingMetadata: [GRPCMetadataEntry(key: UnaryResult.statusDetailsKey, value: [0xFF])])
+    #expect(garbled.retryDelay == nil)
   }
 
   @Test func anEmptyBatchIsAValidRequest() throws {

@@ -15,8 +15,8 @@ public struct PartialSuccess: Hashable, Sendable {
   }
 }
 
-/// Decodes OTLP export responses and the standard `grpc-status-details-bin` trailer with
-/// protobuf-c.
+/// Decodes OTLP export responses with protobuf-c (the `RetryInfo` of the
+/// `grpc-status-details-bin` trailer is `UnaryResult.retryDelay`, in GRPCCoreClient).
 public enum ResponseDecoder {
   /// The partial success of an `ExportTraceServiceResponse`; `nil` when there is none (the
   /// specification's "fully accepted"), or the bytes do not decode.
@@ -53,28 +53,6 @@ public enum ResponseDecoder {
       guard let partial = response.pointee.partial_success else { return nil }
       return partialSuccess(
         rejected: partial.pointee.rejected_data_points, message: partial.pointee.error_message)
-    }
-  }
-
-  /// The delay a `google.rpc.RetryInfo` in a `grpc-status-details-bin` trailer (a serialized
-  /// `google.rpc.Status`) asks for; `nil` when the trailer carries none.
-  public static func retryDelay(statusDetails bytes: [UInt8]) -> Duration? {
-    bytes.withUnsafeBufferPointer { buffer -> Duration? in
-      guard let status = google__rpc__status__unpack(nil, buffer.count, buffer.baseAddress) else {
-        return nil
-      }
-      defer { google__rpc__status__free_unpacked(status, nil) }
-      for index in 0..<status.pointee.n_details {
-        guard let detail = status.pointee.details[index],
-          string(detail.pointee.type_url).hasSuffix("/google.rpc.RetryInfo")
-        else { continue }
-        let value = detail.pointee.value
-        guard let info = google__rpc__retry_info__unpack(nil, value.len, value.data) else { continue }
-        defer { google__rpc__retry_info__free_unpacked(info, nil) }
-        guard let delay = info.pointee.retry_delay else { return .zero }
-        return .seconds(delay.pointee.seconds) + .nanoseconds(Int64(delay.pointee.nanos))
-      }
-      return nil
     }
   }
 

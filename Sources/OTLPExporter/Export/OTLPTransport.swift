@@ -62,8 +62,7 @@ final class OTLPTransport: Sendable {
         method: method, request: request, metadata: metadata, timeout: max(remaining, .milliseconds(1)),
         waitForReady: false
       ) { result in
-        let serverDelay = result.trailer("grpc-status-details-bin").flatMap(
-          ResponseDecoder.retryDelay(statusDetails:))
+        let serverDelay = result.retryDelay
         if result.status != .ok, RetryPolicy.isRetryable(result.status, hasRetryInfo: serverDelay != nil),
           number < retry.maxAttempts
         {
