@@ -66,6 +66,7 @@ public enum JSONValue: Hashable, Sendable {
     }
   }
 
+  /// Structural equality; object members compare in order.
   public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
     switch (lhs, rhs) {
     case (.null, .null): return true
@@ -80,6 +81,7 @@ public enum JSONValue: Hashable, Sendable {
     }
   }
 
+  /// Hashes the value consistently with ``==(_:_:)``.
   public func hash(into hasher: inout Hasher) {
     switch self {
     case .null: hasher.combine(0)
