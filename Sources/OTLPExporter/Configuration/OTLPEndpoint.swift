@@ -1,3 +1,5 @@
+import TelemetryModel
+
 /// Where an OTLP/gRPC exporter sends, parsed from the forms users write.
 ///
 /// Accepted: `http://host:port` (plaintext), `https://host:port` (TLS), `host:port` and
@@ -17,7 +19,7 @@ public struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
   /// Parses `text`; throws ``OTLPConfigurationError`` saying what is wrong.
   public init(_ text: String) throws(OTLPConfigurationError) {
     description = text
-    var rest = Substring(text.trimmingSpaces())
+    var rest = Substring(text.trimmingWhitespace())
     guard !rest.isEmpty else { throw .invalidEndpoint(text, "it is empty") }
     var defaultPort = "4317"
     if let schemeEnd = rest.firstRange(of: "://") {
@@ -102,15 +104,5 @@ public enum OTLPConfigurationError: Error, Hashable, Sendable, CustomStringConve
     case .unreadableCertificate(let path, let reason):
       return "cannot read certificate file '\(path)': \(reason)"
     }
-  }
-}
-
-extension String {
-  func trimmingSpaces() -> Substring {
-    let scalars = unicodeScalars
-    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-      let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-    else { return "" }
-    return Substring(scalars[first...last])
   }
 }

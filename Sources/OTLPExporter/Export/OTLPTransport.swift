@@ -1,6 +1,7 @@
 import Dispatch
 import GRPCCoreClient
 import Synchronization
+import TelemetryModel
 
 /// One OTLP/gRPC connection: the gRPC client, the request metadata, and sending with retries.
 ///
@@ -81,8 +82,7 @@ final class OTLPTransport: Sendable {
 
   /// A call with retries under way.
   final class PendingCall: Sendable {
-    private let outcome = Mutex<Outcome?>(nil)
-    private let done = DispatchSemaphore(value: 0)
+    private let outcome = OneShot<Outcome>()
     private let timeout: Duration
 
     init(timeout: Duration) {
@@ -90,8 +90,7 @@ final class OTLPTransport: Sendable {
     }
 
     func complete(_ value: Outcome) {
-      outcome.withLock { $0 = value }
-      done.signal()
+      outcome.fulfil(value)
     }
 
     /// The final outcome; the call's own deadline ends it, the margin covers the queue thread's
@@ -99,14 +98,10 @@ final class OTLPTransport: Sendable {
     func wait() -> Outcome {
       let waitUntil =
         DispatchTime.now() + .nanoseconds(Int(clamping: timeout.nanosecondsClamped)) + .seconds(2)
-      guard done.wait(timeout: waitUntil) == .success else {
-        return Outcome(
+      return outcome.wait(until: waitUntil)
+        ?? Outcome(
           result: UnaryResult(status: .deadlineExceeded, message: "no answer within the export timeout"),
           attempts: 0)
-      }
-      done.signal()  // later waits return at once
-      return outcome.withLock { $0 }
-        ?? Outcome(result: UnaryResult(status: .unknown, message: "no result"), attempts: 0)
     }
   }
 

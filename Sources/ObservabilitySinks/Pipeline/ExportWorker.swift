@@ -216,23 +216,20 @@ private struct WorkerRequests {
 }
 
 /// A caller waiting, up to its deadline, for the export thread to answer.
-private final class CompletionRequest: Sendable {
+private struct CompletionRequest: Sendable {
   let deadline: Deadline
-  private let result = Mutex<Bool?>(nil)
-  private let done = DispatchSemaphore(value: 0)
+  private let answer = OneShot<Bool>()
 
   init(deadline: Deadline) {
     self.deadline = deadline
   }
 
   func complete(_ delivered: Bool) {
-    result.withLock { $0 = delivered }
-    done.signal()
+    answer.fulfil(delivered)
   }
 
   /// The answer, or `false` when the deadline passed first.
   func wait() -> Bool {
-    guard done.wait(timeout: deadline.dispatchTime) == .success else { return false }
-    return result.withLock { $0 } ?? false
+    answer.wait(until: deadline.dispatchTime) ?? false
   }
 }

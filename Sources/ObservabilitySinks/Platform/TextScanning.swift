@@ -1,13 +1,6 @@
-extension StringProtocol {
-  /// The text without leading and trailing Unicode whitespace (spaces, tabs, newlines, …).
-  func trimmingWhitespace() -> String {
-    let scalars = unicodeScalars
-    guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-      let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-    else { return "" }
-    return String(String.UnicodeScalarView(scalars[first...last]))
-  }
+import TelemetryModel
 
+extension StringProtocol {
   /// The text with `%XX` escapes decoded as UTF-8 (as W3C baggage and `OTEL_*` pair lists
   /// write them); `nil` when an escape is malformed or the bytes are not UTF-8.
   func removingPercentEscapes() -> String? {
