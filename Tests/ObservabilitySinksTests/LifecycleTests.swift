@@ -16,6 +16,17 @@ struct LifecycleTests {
     #expect(test.spans.finishedSpans.count == 11)
   }
 
+  @Test func aSinkReleasedWithoutShutdownStillDeliversInTheBackground() async throws {
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    do {
+      let sink = otlpSink(receiver, metricsEnabled: false)
+      playRuns(sink, runs: 2, steps: 1)
+    }
+    let spans = try await receiver.waitForSpans(count: 4, timeout: .seconds(10))
+    #expect(spans.count == 4)
+  }
+
   @Test func aProcessThatForgetsShutdownStillDeliversAtExit() throws {
     let receiver = try OTLPTestReceiver()
     defer { receiver.stop() }

@@ -16,7 +16,7 @@ final class ExportWorker: Sendable {
   private let settings: PipelineSettings
   private let counters: SinkCounters
   private let requests = Mutex(WorkerRequests())
-  private let stopped = DispatchSemaphore(value: 0)
+  private let stopped = OneShot<Bool>()
 
   init(
     queue: SpanQueue, spanExporter: (any SpanExporter)?, metricExporter: (any MetricExporter)?,
@@ -41,7 +41,7 @@ final class ExportWorker: Sendable {
     let deadline = Deadline(after: timeout)
     let request = CompletionRequest(deadline: deadline)
     let accepted = requests.withLock { requests -> Bool in
-      guard !requests.shutdown else { return false }
+      guard requests.shutdownRequest == nil else { return false }
       requests.flushes.append(request)
       return true
     }
@@ -51,26 +51,31 @@ final class ExportWorker: Sendable {
   }
 
   /// Exports what is left, stops the thread and shuts the exporters down, within `timeout`.
-  /// Returns whether everything was delivered and the thread stopped in time. Idempotent.
+  /// Returns whether everything was delivered and the thread stopped in time. Idempotent: a later
+  /// call waits, up to its own timeout, for the shutdown already under way.
   func shutdown(timeout: Duration) -> Bool {
     let deadline = Deadline(after: timeout)
-    let request = CompletionRequest(deadline: deadline)
-    let first = requests.withLock { requests -> Bool in
-      guard !requests.shutdown else { return false }
-      requests.shutdown = true
-      requests.shutdownRequest = request
-      return true
-    }
-    guard first else { return requests.withLock { $0.stopped } }
-    ExitFlush.unregister(self)
-    queue.batchReady.signal()
-    if request.wait(), stopped.wait(timeout: deadline.dispatchTime) == .success { return true }
+    let request = beginShutdown(deadline: deadline)
+    if request.wait(until: deadline), stopped.wait(until: deadline) { return true }
     // The deadline passed with an export still in flight: cancel it, so that what it carried is
     // counted as failed now instead of hanging on past the caller's deadline.
     spanExporter?.shutdown(timeout: .zero)
     metricExporter?.shutdown(timeout: .zero)
-    _ = stopped.wait(timeout: .now() + .milliseconds(500))
+    _ = stopped.wait(until: Deadline(after: .milliseconds(500)))
     return false
+  }
+
+  /// Asks the thread to export what is left and stop, within `deadline`, without waiting for it.
+  @discardableResult
+  func beginShutdown(deadline: Deadline) -> CompletionRequest {
+    let (request, first) = requests.withLock { requests -> (CompletionRequest, Bool) in
+      if let existing = requests.shutdownRequest { return (existing, false) }
+      let request = CompletionRequest(deadline: deadline)
+      requests.shutdownRequest = request
+      return (request, true)
+    }
+    if first { queue.batchReady.signal() }
+    return request
   }
 
   private func run() {
@@ -103,9 +108,9 @@ final class ExportWorker: Sendable {
         let remaining = shutdownRequest.deadline.remaining
         spanExporter?.shutdown(timeout: remaining)
         metricExporter?.shutdown(timeout: shutdownRequest.deadline.remaining)
-        requests.withLock { $0.stopped = true }
         shutdownRequest.complete(delivered)
-        stopped.signal()
+        stopped.fulfil(true)
+        ExitFlush.unregister(self)
         return
       }
     }
@@ -210,13 +215,12 @@ final class ExportWorker: Sendable {
 /// What callers asked of the export thread since it last looked.
 private struct WorkerRequests {
   var flushes: [CompletionRequest] = []
-  var shutdown = false
   var shutdownRequest: CompletionRequest?
-  var stopped = false
 }
 
-/// A caller waiting, up to its deadline, for the export thread to answer.
-private struct CompletionRequest: Sendable {
+/// A caller waiting, up to a deadline, for the export thread to answer.
+struct CompletionRequest: Sendable {
+  /// The deadline the export thread works to.
   let deadline: Deadline
   private let answer = OneShot<Bool>()
 
@@ -228,8 +232,15 @@ private struct CompletionRequest: Sendable {
     answer.fulfil(delivered)
   }
 
-  /// The answer, or `false` when the deadline passed first.
-  func wait() -> Bool {
-    answer.wait(until: deadline.dispatchTime) ?? false
+  /// The answer, or `false` when `waitDeadline` (by default the request's own) passed first.
+  func wait(until waitDeadline: Deadline? = nil) -> Bool {
+    answer.wait(until: (waitDeadline ?? deadline).dispatchTime) ?? false
+  }
+}
+
+extension OneShot<Bool> {
+  /// Whether the value arrived before `deadline`.
+  func wait(until deadline: Deadline) -> Bool {
+    wait(until: deadline.dispatchTime) != nil
   }
 }

@@ -39,6 +39,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
   private let worker: ExportWorker?
   private let metricExporter: (any MetricExporter)?
   private let spanExporter: (any SpanExporter)?
+  private let exportTimeout: Duration
   private let counters = SinkCounters()
 
   /// The instrumentation scope of every span and metric: this library and its version.
@@ -56,6 +57,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
     self.endpoint = endpoint
     self.metricsEnabled = metricsEnabled
     let settings = SinkSettings(configuration: configuration, endpoint: endpoint)
+    exportTimeout = settings.pipeline.exportTimeout
     resource = ResourceBuilder.resource(serviceName: serviceName, extra: settings.resourceAttributes)
     let source = TelemetrySource(resource: resource, scope: Self.instrumentationScope)
     inheritedParent = TraceParent.fromEnvironment(settings.environment).map { SpanParent($0, isRemote: true) }
@@ -106,8 +108,9 @@ public final class OpenTelemetrySink: ObservabilitySink {
   }
 
   deinit {
-    // Deliver what is queued without holding up whoever released the sink.
-    _ = worker?.shutdown(timeout: .zero)
+    // Deliver what is queued in the background, without holding up whoever released the sink;
+    // the exit-time flush still waits for it if the process ends meanwhile.
+    worker?.beginShutdown(deadline: Deadline(after: exportTimeout))
   }
 
   /// The reference's status fields plus our counters.
