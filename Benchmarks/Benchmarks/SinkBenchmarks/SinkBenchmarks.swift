@@ -63,10 +63,10 @@ func hookBenchmarks() {
 }
 
 /// The OTLP encoder (protobuf-c, one arena per request) on 512 real `rlm.step` spans, as one export
-/// batch; figures are per span.
+/// batch; figures are per request (divide by 512 for a span).
 func encodingBenchmarks() {
   Benchmark(
-    "encode 512 rlm.step spans (TraceRequestEncoder, per span)",
+    "encode one 512-span rlm.step request (TraceRequestEncoder)",
     configuration: .init(scalingFactor: .one)
   ) { benchmark in
     let spans = EncodingInput.spans
