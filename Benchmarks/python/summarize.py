@@ -33,7 +33,8 @@ def ratio(python: float | None, swift: float | None, higher_is_better: bool = Fa
         python, swift = swift, python
     if swift == 0:
         return "∞" if python else "="
-    return f"{python / swift:,.1f}×"
+    value = python / swift
+    return f"{value:,.1f}×" if value >= 1 else f"{value:.2g}×"
 
 
 def main(argv: list[str]) -> int:
@@ -97,7 +98,7 @@ def main(argv: list[str]) -> int:
                 how = "all counted in status()" if counted else "**status() disagrees with the receiver**"
             else:
                 warnings = sorted(item[1].get("queue_full_warnings", 0) for item in items)
-                how = f"stderr warnings: {', '.join(map(str, warnings))}"
+                how = f"queue-full log warnings: {', '.join(map(str, warnings))}"
             return f"{median:,} of 10,455{spread}; {how}"
 
         sw_lost = statistics.median_low(sorted(i[0] for i in bursts["swift"]))
