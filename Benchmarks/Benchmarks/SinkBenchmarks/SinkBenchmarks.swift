@@ -1,0 +1,161 @@
+// The package-benchmark suites: per-call cost and allocations of each hook, OTLP encoding cost per
+// span, and end-to-end export throughput. Run from the repository root:
+//   swift package --package-path Benchmarks benchmark
+//   swift package --package-path Benchmarks benchmark --filter "onStep.*"
+// End-to-end export over OTLP/gRPC runs when SINK_BENCH_ENDPOINT names a receiver, e.g.
+//   SINK_BENCH_ENDPOINT=http://127.0.0.1:4317 swift package --package-path Benchmarks benchmark
+import Benchmark
+import ObservabilitySinks
+import ObservabilitySinksTesting
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+let benchmarks: @Sendable () -> Void = {
+  Benchmark.defaultConfiguration = .init(
+    metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput, .peakMemoryResident],
+    timeUnits: .nanoseconds, warmupIterations: 3, scalingFactor: .kilo, maxDuration: .seconds(2),
+    maxIterations: 2_000)
+
+  hookBenchmarks()
+  encodingBenchmarks()
+  endToEndBenchmarks()
+}
+
+/// `onRunStart`, `onStep`, `onRunEnd` for every variant; 1000 calls per iteration (figures are per call).
+func hookBenchmarks() {
+  for variant in SinkVariant.all {
+    Benchmark("onStep (\(variant.label))") { benchmark in
+      let sink = Sinks.sink(for: variant)
+      let event = Inputs.step
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        sink.onStep(runId: Sinks.stepRunId, event: event, cumulativeReward: 1)
+      }
+    }
+
+    Benchmark("onRunStart (\(variant.label))") { benchmark in
+      let sink = Sinks.sink(for: variant)
+      let prefix = String(UInt32.random(in: .min ... .max), radix: 16) + "-"
+      let ids = benchmark.scaledIterations.map { prefix + String($0) }
+      benchmark.startMeasurement()
+      for id in ids {
+        sink.onRunStart(runId: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+      }
+      benchmark.stopMeasurement()
+      for id in ids { sink.onRunEnd(runId: id, result: Inputs.result, runPath: "runs/r.jsonl") }
+    }
+
+    Benchmark("onRunEnd (\(variant.label))") { benchmark in
+      let sink = Sinks.sink(for: variant)
+      let prefix = String(UInt32.random(in: .min ... .max), radix: 16) + "-"
+      let ids = benchmark.scaledIterations.map { prefix + String($0) }
+      for id in ids {
+        sink.onRunStart(runId: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+      }
+      benchmark.startMeasurement()
+      for id in ids { sink.onRunEnd(runId: id, result: Inputs.result, runPath: "runs/r.jsonl") }
+    }
+  }
+}
+
+/// The OTLP encoder (protobuf-c, one arena per request) on 512 real `rlm.step` spans, as one export
+/// batch; figures are per request (divide by 512 for a span).
+func encodingBenchmarks() {
+  Benchmark(
+    "encode one 512-span rlm.step request (TraceRequestEncoder)",
+    configuration: .init(scalingFactor: .one)
+  ) { benchmark in
+    let spans = EncodingInput.spans
+    let source = EncodingInput.source
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      blackHole(TraceRequestEncoder.encode(spans, from: source))
+    }
+  }
+}
+
+/// Spans as the sink hands them to its exporter: one run of 511 steps, captured in memory.
+enum EncodingInput {
+  static let captured: ([SpanData], TelemetrySource) = {
+    let exporter = InMemorySpanExporter()
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = [:]
+    configuration.exitFlushTimeout = nil
+    configuration.spanExporter = exporter
+    configuration.metricsExporter = ExporterKind.none
+    let sink = OpenTelemetrySink(enabled: true, serviceName: "rlm-bench", configuration: configuration)
+    sink.onRunStart(
+      runId: "encode", task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+    for number in 1...511 {
+      var event = Inputs.step
+      event.step = number
+      sink.onStep(runId: "encode", event: event, cumulativeReward: Double(number) / 10)
+    }
+    sink.onRunEnd(runId: "encode", result: Inputs.result, runPath: "runs/encode.jsonl")
+    sink.shutdown(timeout: .seconds(10))
+    let spans = exporter.finishedSpans
+    return (
+      spans,
+      exporter.sources.first
+        ?? TelemetrySource(resource: sink.resource, scope: OpenTelemetrySink.instrumentationScope)
+    )
+  }()
+  static var spans: [SpanData] { captured.0 }
+  static var source: TelemetrySource { captured.1 }
+}
+
+/// The burst (205 runs × 50 steps, 10,455 spans) from the first hook until the exporter has
+/// everything (queue sized to the burst); figures are per burst.
+func endToEndBenchmarks() {
+  let configuration = Benchmark.Configuration(
+    metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput, .peakMemoryResident],
+    timeUnits: .milliseconds, scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 50)
+
+  Benchmark("burst 205×50 through the export thread (discarding exporter)", configuration: configuration) {
+    benchmark in
+    for _ in benchmark.scaledIterations {
+      let sink = SinkVariant(metrics: true, exporting: true).makeSink(queue: 10_455)
+      runBurst(sink)
+      let flushed = sink.forceFlush(timeout: .seconds(30))
+      precondition(flushed && sink.status().spansExported == 10_455, "burst not fully exported")
+      benchmark.stopMeasurement()
+      sink.shutdown(timeout: .seconds(5))
+    }
+  }
+
+  guard let endpoint = getenv("SINK_BENCH_ENDPOINT").map({ String(cString: $0) }), !endpoint.isEmpty else {
+    return
+  }
+  Benchmark("burst 205×50 over OTLP/gRPC to SINK_BENCH_ENDPOINT", configuration: configuration) { benchmark in
+    for _ in benchmark.scaledIterations {
+      var options = OpenTelemetrySinkConfiguration()
+      options.environment = [:]
+      options.exitFlushTimeout = nil
+      options.maxQueueSize = 10_455
+      let sink = OpenTelemetrySink(
+        enabled: true, serviceName: "rlm-bench", endpoint: endpoint, configuration: options)
+      runBurst(sink)
+      let flushed = sink.forceFlush(timeout: .seconds(30))
+      precondition(flushed && sink.status().spansExported == 10_455, "burst not fully exported")
+      benchmark.stopMeasurement()
+      sink.shutdown(timeout: .seconds(5))
+    }
+  }
+}
+
+func runBurst(_ sink: OpenTelemetrySink) {
+  for run in 0..<205 {
+    let id = "burst-\(run)"
+    sink.onRunStart(runId: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+    for number in 1...50 {
+      var event = Inputs.step
+      event.step = number
+      sink.onStep(runId: id, event: event, cumulativeReward: Double(number) / 10)
+    }
+    sink.onRunEnd(runId: id, result: Inputs.result, runPath: "runs/\(id).jsonl")
+  }
+}

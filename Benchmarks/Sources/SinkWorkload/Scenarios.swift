@@ -1,0 +1,198 @@
+import ObservabilitySinks
+import ObservabilitySinksTesting
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What a scenario is run with (from the command line).
+struct WorkloadOptions {
+  var endpoint: String?
+  var inMemory = false
+  var metrics = true
+  var runs = 1000
+  var steps = 50
+  var activeRuns = 2000
+  var queue: Int?
+  var batch: Int?
+  var seconds = 3.0
+}
+
+/// Builds the sink under test: OTLP to `endpoint` (or an in-memory exporter), everything else at
+/// the defaults unless the options say otherwise; the ambient environment is ignored.
+func makeSink(_ options: WorkloadOptions) -> OpenTelemetrySink {
+  var configuration = OpenTelemetrySinkConfiguration()
+  configuration.environment = [:]
+  configuration.exitFlushTimeout = nil
+  configuration.maxQueueSize = options.queue
+  configuration.maxExportBatchSize = options.batch
+  if options.inMemory {
+    configuration.spanExporter = InMemorySpanExporter()
+    configuration.metricsExporter = ExporterKind.none
+  }
+  return OpenTelemetrySink(
+    enabled: true, serviceName: "rlm-bench", endpoint: options.inMemory ? nil : options.endpoint,
+    metricsEnabled: options.metrics, configuration: configuration)
+}
+
+/// The status counters every scenario reports.
+func statusJSON(_ status: OpenTelemetrySinkStatus) -> JSON {
+  .object([
+    ("spans_recorded", .int(status.spansRecorded)), ("spans_exported", .int(status.spansExported)),
+    ("spans_dropped", .int(status.spansDropped)), ("spans_failed", .int(status.spansFailed)),
+    ("spans_rejected", .int(status.spansRejected)), ("spans_pending", .int(status.spansPending)),
+    ("export_failures", .int(status.exportFailures)), ("metric_exports", .int(status.metricExports)),
+    ("last_error", status.lastError.map(JSON.string) ?? .null),
+  ])
+}
+
+/// Hook costs: `runs` runs of `steps` steps as fast as possible with every call timed, then
+/// `activeRuns` runs started without being ended (does `onRunStart` stay flat as runs pile up?).
+func hooksScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
+  let sink = makeSink(options)
+  var starts: [UInt64] = []
+  var steps: [UInt64] = []
+  var ends: [UInt64] = []
+  starts.reserveCapacity(options.runs)
+  steps.reserveCapacity(options.runs * options.steps)
+  ends.reserveCapacity(options.runs)
+  let began = monotonicNanos()
+  for run in 0..<options.runs {
+    let runId = WorkloadInputs.runId(run)
+    var t0 = monotonicNanos()
+    sink.onRunStart(
+      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+      params: WorkloadInputs.params)
+    var t1 = monotonicNanos()
+    starts.append(t1 - t0)
+    var cumulative = 0.0
+    for number in 1...max(1, options.steps) {
+      let event = WorkloadInputs.step(number)
+      cumulative += event.reward
+      t0 = monotonicNanos()
+      sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
+      t1 = monotonicNanos()
+      steps.append(t1 - t0)
+    }
+    let result = WorkloadInputs.result(steps: options.steps)
+    t0 = monotonicNanos()
+    sink.onRunEnd(runId: runId, result: result, runPath: "runs/\(runId).jsonl")
+    t1 = monotonicNanos()
+    ends.append(t1 - t0)
+  }
+  let hooksSeconds = Double(monotonicNanos() - began) / 1e9
+
+  var active: [UInt64] = []
+  active.reserveCapacity(options.activeRuns)
+  for run in 0..<options.activeRuns {
+    let runId = WorkloadInputs.runId(options.runs + run)
+    let t0 = monotonicNanos()
+    sink.onRunStart(
+      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+      params: WorkloadInputs.params)
+    active.append(monotonicNanos() - t0)
+  }
+  for run in 0..<options.activeRuns {
+    let runId = WorkloadInputs.runId(options.runs + run)
+    sink.onRunEnd(runId: runId, result: WorkloadInputs.result(steps: 0), runPath: "runs/\(runId).jsonl")
+  }
+  let flushed = sink.shutdown(timeout: .seconds(30))
+  let tenth = max(1, options.runs / 10)
+  let activeTenth = max(1, options.activeRuns / 10)
+  return [
+    ("on_step", Percentiles(steps).json),
+    ("on_run_start", Percentiles(starts).json),
+    ("on_run_end", Percentiles(ends).json),
+    ("on_run_start_first_tenth", Percentiles(Array(starts.prefix(tenth))).json),
+    ("on_run_start_last_tenth", Percentiles(Array(starts.suffix(tenth))).json),
+    ("on_run_start_active_first_tenth", Percentiles(Array(active.prefix(activeTenth))).json),
+    ("on_run_start_active_last_tenth", Percentiles(Array(active.suffix(activeTenth))).json),
+    ("hooks_seconds", .number(hooksSeconds)),
+    ("flushed", .bool(flushed)),
+    ("status", statusJSON(sink.status())),
+  ]
+}
+
+/// The burst: `runs` × `steps` as fast as possible, then shutdown; what was lost.
+func burstScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
+  let sink = makeSink(options)
+  let began = monotonicNanos()
+  for run in 0..<options.runs {
+    let runId = WorkloadInputs.runId(run)
+    sink.onRunStart(
+      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+      params: WorkloadInputs.params)
+    var cumulative = 0.0
+    for number in 1...max(1, options.steps) {
+      let event = WorkloadInputs.step(number)
+      cumulative += event.reward
+      sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
+    }
+    sink.onRunEnd(
+      runId: runId, result: WorkloadInputs.result(steps: options.steps), runPath: "runs/\(runId).jsonl")
+  }
+  let produced = monotonicNanos()
+  let flushed = sink.shutdown(timeout: .seconds(60))
+  let done = monotonicNanos()
+  let status = sink.status()
+  let expected = options.runs * (options.steps + 1)
+  return [
+    ("spans_produced", .int(expected)),
+    ("spans_lost", .int(expected - status.spansExported)),
+    ("burst_seconds", .number(Double(produced - began) / 1e9)),
+    ("drain_seconds", .number(Double(done - produced) / 1e9)),
+    ("flushed", .bool(flushed)),
+    ("status", statusJSON(status)),
+  ]
+}
+
+/// Sustained export: runs of `steps` steps for `seconds`, pausing whenever half the queue is
+/// pending (so nothing is dropped), then a flush; spans exported per second of the whole window.
+func sustainedScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
+  var options = options
+  let queue = options.queue ?? 65_536
+  options.queue = queue
+  let sink = makeSink(options)
+  let began = monotonicNanos()
+  let deadline = began + UInt64(options.seconds * 1e9)
+  var run = 0
+  var pauses = 0
+  while monotonicNanos() < deadline {
+    let runId = WorkloadInputs.runId(run)
+    run += 1
+    sink.onRunStart(
+      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+      params: WorkloadInputs.params)
+    var cumulative = 0.0
+    for number in 1...max(1, options.steps) {
+      let event = WorkloadInputs.step(number)
+      cumulative += event.reward
+      sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
+    }
+    sink.onRunEnd(
+      runId: runId, result: WorkloadInputs.result(steps: options.steps), runPath: "runs/\(runId).jsonl")
+    // Back-pressure: bounded by the deadline, so the loop always ends.
+    while sink.status().spansPending > queue / 2, monotonicNanos() < deadline {
+      pauses += 1
+      usleep(50)
+    }
+  }
+  let produced = monotonicNanos()
+  let flushed = sink.forceFlush(timeout: .seconds(60))
+  let done = monotonicNanos()
+  let status = sink.status()
+  _ = sink.shutdown(timeout: .seconds(10))
+  let seconds = Double(done - began) / 1e9
+  return [
+    ("spans_produced", .int(status.spansRecorded)),
+    ("spans_lost", .int(status.spansRecorded - status.spansExported)),
+    ("spans_per_second", .number(Double(status.spansExported) / seconds)),
+    ("window_seconds", .number(seconds)),
+    ("produce_seconds", .number(Double(produced - began) / 1e9)),
+    ("backpressure_pauses", .int(pauses)),
+    ("flushed", .bool(flushed)),
+    ("status", statusJSON(status)),
+  ]
+}

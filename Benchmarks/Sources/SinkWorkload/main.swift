@@ -1,0 +1,74 @@
+// SinkWorkload: measures the benchmark issue's figures for our OpenTelemetrySink and prints one
+// JSON object. The same workload for the Python reference is Benchmarks/python/workload.py.
+//
+//   swift run -c release --package-path Benchmarks SinkWorkload <scenario> [options]
+//   scenarios: hooks | burst | sustained
+//   options:   --endpoint URL   OTLP/gRPC receiver (e.g. http://127.0.0.1:4317)
+//              --in-memory      in-memory span exporter instead of OTLP (no metrics export)
+//              --no-metrics     the four instruments off
+//              --runs N --steps N --active-runs N --queue N --batch N --seconds S
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+func usage(_ message: String) -> Never {
+  let text =
+    "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained [--endpoint URL] [--in-memory] "
+    + "[--no-metrics] [--runs N] [--steps N] [--active-runs N] [--queue N] [--batch N] [--seconds S]\n"
+  var bytes = Array(text.utf8)
+  _ = write(2, &bytes, bytes.count)
+  exit(2)
+}
+
+var arguments = CommandLine.arguments.dropFirst()
+guard let scenario = arguments.popFirst() else { usage("missing scenario") }
+var options = WorkloadOptions()
+if scenario == "burst" {
+  options.runs = 205
+}
+while let flag = arguments.popFirst() {
+  func value() -> String {
+    guard let value = arguments.popFirst() else { usage("\(flag) needs a value") }
+    return value
+  }
+  func integer() -> Int {
+    guard let number = Int(value()), number >= 0 else { usage("\(flag) needs a non-negative integer") }
+    return number
+  }
+  switch flag {
+  case "--endpoint": options.endpoint = value()
+  case "--in-memory": options.inMemory = true
+  case "--no-metrics": options.metrics = false
+  case "--runs": options.runs = integer()
+  case "--steps": options.steps = integer()
+  case "--active-runs": options.activeRuns = integer()
+  case "--queue": options.queue = integer()
+  case "--batch": options.batch = integer()
+  case "--seconds":
+    guard let seconds = Double(value()), seconds > 0, seconds < 600 else {
+      usage("--seconds needs 0 < S < 600")
+    }
+    options.seconds = seconds
+  default: usage("unknown option \(flag)")
+  }
+}
+if options.endpoint == nil && !options.inMemory { usage("give --endpoint URL or --in-memory") }
+
+let overhead = timerOverheadNanos()
+let fields: [(String, JSON)]
+switch scenario {
+case "hooks": fields = hooksScenario(options)
+case "burst": fields = burstScenario(options)
+case "sustained": fields = sustainedScenario(options)
+default: usage("unknown scenario \(scenario)")
+}
+let report = JSON.object(
+  [
+    ("implementation", .string("swift")), ("scenario", .string(scenario)),
+    ("metrics", .bool(options.metrics)), ("exporter", .string(options.inMemory ? "in-memory" : "otlp")),
+    ("runs", .int(options.runs)), ("steps", .int(options.steps)),
+    ("queue", options.queue.map(JSON.int) ?? .null), ("timer_overhead_ns", .number(overhead)),
+  ] + fields + [("peak_rss_kb", .int(procStatusKilobytes("VmHWM")))])
+print(report.text)
