@@ -137,10 +137,13 @@ final class ClientCore: Sendable {
   /// Cancels in-flight calls and tears everything down on the queue thread; waits for it unless
   /// called on that thread (then the thread finishes the teardown after the current callback).
   func shutdown() {
-    let onQueueThread: Bool = state.withLock { state in
+    let (onQueueThread, waiting) = state.withLock { state -> (Bool, [@Sendable () -> Void]) in
+      var waiting: [@Sendable () -> Void] = []
       if !state.closing {
         state.closing = true
-        state.timers.removeAll()
+        // Waiting work still runs (now, on this thread) so that whoever waits on it hears back:
+        // a retry it starts completes at once with CANCELLED.
+        waiting = state.timers.takeAll()
         for batch in state.inFlight.values { batch.cancel() }
         if let channel = state.channel, let queue = state.queue {
           channel.notify(queue: queue, deadline: Timespec.deadline(after: .zero), tag: CompletionTag { _ in })
@@ -148,8 +151,9 @@ final class ClientCore: Sendable {
       }
       let onQueueThread = state.thread?.isCurrent ?? false
       if onQueueThread { state.detachOnExit = true }
-      return onQueueThread
+      return (onQueueThread, waiting)
     }
+    for work in waiting { work() }
     if onQueueThread { return }
     joiner.withLock { _ in
       let thread: QueueThread? = state.withLock { state in

@@ -94,7 +94,8 @@ public final class GRPCClient: Sendable {
   /// `grpc_completion_queue_next`, so connections keep progressing meanwhile.
   ///
   /// - Returns: `false` if the client is shut down; `work` then never runs. Work still waiting at
-  ///   ``shutdown()`` is dropped.
+  ///   ``shutdown()`` runs then, on the thread that shuts the client down (calls it starts fail at
+  ///   once with ``GRPCStatusCode/cancelled``), so that nothing waiting on it is left hanging.
   @discardableResult
   public func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) -> Bool {
     core.schedule(after: delay, work)

@@ -32,6 +32,8 @@ enum StatusDetails {
         }
         defer { google__rpc__retry_info__free_unpacked(info, nil) }
         guard let delay = info.pointee.retry_delay?.pointee else { return nil }
+        // A negative delay is not a delay: treat the hint as absent rather than trust it.
+        guard delay.seconds >= 0, delay.nanos >= 0 else { return nil }
         return .seconds(delay.seconds) + .nanoseconds(Int64(delay.nanos))
       }
       return nil

@@ -23,5 +23,9 @@ struct TimerQueue {
     return entries.prefix(count).map(\.work)
   }
 
-  mutating func removeAll() { entries.removeAll() }
+  /// Removes and returns all waiting work, in order.
+  mutating func takeAll() -> [@Sendable () -> Void] {
+    defer { entries.removeAll() }
+    return entries.map(\.work)
+  }
 }

@@ -6,7 +6,9 @@ enum Timespec {
   static func deadline(after delay: Duration) -> gpr_timespec {
     let (seconds, attoseconds) = delay.components
     if seconds >= 100 * 365 * 86_400 { return gpr_inf_future(GPR_CLOCK_MONOTONIC) }
-    let nanoseconds = max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    // Checked before multiplying: a server can send any retry delay, including a huge negative one.
+    guard seconds >= 0, attoseconds >= 0 else { return gpr_now(GPR_CLOCK_MONOTONIC) }
+    let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_nanos(nanoseconds, GPR_TIMESPAN))
   }
 

@@ -147,14 +147,14 @@ struct GRPCClientTests {
     #expect(runs[2].1 >= .milliseconds(300) && runs[2].1 < .milliseconds(1100))
   }
 
-  @Test func shutdownDropsAFarTimerAndReturnsPromptly() throws {
+  @Test func shutdownRunsAFarTimerAtOnceSoNothingWaitsForeverAndReturnsPromptly() throws {
     let client = try GRPCClient(target: "127.0.0.1:1")
     let ran = Mutex(false)
     #expect(client.schedule(after: .seconds(60)) { ran.withLock { $0 = true } })
     let start = ContinuousClock.now
     client.shutdown()
     #expect(ContinuousClock.now - start < .seconds(2))
-    #expect(!ran.withLock { $0 })
+    #expect(ran.withLock { $0 })
     #expect(!client.schedule(after: .zero) {})
   }
 

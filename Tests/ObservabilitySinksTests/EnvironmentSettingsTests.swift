@@ -189,3 +189,22 @@ struct EnvironmentSettingsTests {
     #expect(sink.resource.attributes["k"] == .string("v"))
   }
 }
+
+@Suite("Settings that would make the export thread spin or never export")
+struct DegenerateSettingsTests {
+  @Test func zeroIntervalsAreRaisedNegativeDurationsRefused() {
+    let logs = CapturedLogs()
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = ["OTEL_BSP_SCHEDULE_DELAY": "0"]
+    configuration.logger = logs.logger
+    configuration.metricExportInterval = .zero
+    configuration.exportTimeout = .seconds(-1)
+    configuration.traces.timeout = .seconds(-5)
+    let settings = SinkSettings(configuration: configuration, endpoint: nil)
+    #expect(settings.pipeline.scheduleDelay == .milliseconds(1))
+    #expect(settings.pipeline.metricExportInterval == .seconds(60))
+    #expect(settings.pipeline.exportTimeout == .seconds(30))
+    #expect(settings.traces.timeout == nil)
+    #expect(logs.messages.withLock { $0 }.count == 3)
+  }
+}

@@ -271,3 +271,82 @@ struct FaultInjectionTests {
     #expect(receiver.spans().count == 3001)
   }
 }
+
+@Suite("Hostile collectors and edge settings", .serialized)
+struct HostileCollectorTests {
+  private func sink(_ endpoint: String, configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in })
+    -> OpenTelemetrySink
+  {
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = [:]
+    configuration.retryPolicy = RetryPolicy(
+      initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400))
+    configure(&configuration)
+    return OpenTelemetrySink(
+      enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
+  }
+
+  @Test func aNegativeRetryDelayIsIgnoredNotACrash() throws {
+    var options = OTLPReceiverOptions()
+    options.failFirst = 1
+    options.failCode = .resourceExhausted
+    options.retryInfoDelay = .seconds(-10_000_000_000)
+    let receiver = try OTLPTestReceiver(options: options)
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint)
+    playRuns(sink, runs: 1, steps: 1)
+    #expect(!sink.shutdown(timeout: .seconds(10)))
+    #expect(receiver.calls().count == 1)
+    #expect(sink.status().spansFailed == 2 && sink.status().exportRetries == 0)
+  }
+
+  @Test func shutdownDuringARetryBackoffSettlesEverySpanWithinItsDeadline() throws {
+    var options = OTLPReceiverOptions()
+    options.failAlways = .resourceExhausted
+    options.retryInfoDelay = .seconds(5)
+    let receiver = try OTLPTestReceiver(options: options)
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint) { $0.traces.timeout = .seconds(30) }
+    playRuns(sink, runs: 1, steps: 1)
+    // A flush starts the export; its first attempt fails and a 5 s backoff begins.
+    let flush = Background { sink.forceFlush(timeout: .seconds(30)) }
+    Thread.sleep(forTimeInterval: 0.5)
+    #expect(receiver.calls().count == 1)
+    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(1)) }
+    #expect(!flush.wait())
+    #expect(!delivered)
+    #expect(waited < .milliseconds(1100))
+    let status = sink.status()
+    #expect(status.spansFailed == 2 && status.spansPending == 0)
+    FaultReport.row(
+      "shutdown(1 s) during a 5 s RetryInfo backoff", delivered: 0, status: status, waited: waited)
+  }
+
+  @Test func aSplitBatchCountsOnlyTheFailedPartAsFailed() throws {
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    let sink = sink(receiver.endpoint) { $0.maxExportBatchSize = 64 }
+    let huge = String(repeating: "p", count: 5 * 1024 * 1024)
+    for run in 0..<4 {
+      sink.onRunStart(runId: "r\(run)", task: "t", environment: "e", params: RunParams())
+      sink.onRunEnd(runId: "r\(run)", result: RunResult(), runPath: run == 3 ? huge : "p")
+    }
+    #expect(!sink.shutdown(timeout: .seconds(20)))
+    let status = sink.status()
+    #expect(receiver.spans().count == 3)
+    #expect(status.spansExported == 3 && status.spansFailed == 1 && status.spansPending == 0)
+  }
+
+  @Test func aZeroTimeoutInCodeMeansNoLimit() throws {
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    #expect(OTLPExporterOptions(timeout: .zero).effectiveTimeout == OTLPExporterOptions.noLimit)
+    let sink = sink(receiver.endpoint) {
+      $0.traces.timeout = .zero
+      $0.exportTimeout = .zero
+    }
+    playRuns(sink, runs: 1, steps: 1)
+    #expect(sink.shutdown(timeout: .seconds(10)))
+    #expect(receiver.spans().count == 2)
+  }
+}

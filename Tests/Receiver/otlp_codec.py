@@ -17,7 +17,7 @@ from google.protobuf import json_format
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
-from rpc_status import RetryInfo, Status
+from rpc_status import status_with_retry_info
 
 
 def main(argv: list[str]) -> int:
@@ -42,13 +42,7 @@ def main(argv: list[str]) -> int:
         Path(argv[3]).write_bytes(response.SerializeToString())
         return 0
     if command == "retry-status":
-        milliseconds = int(argv[1])
-        info = RetryInfo()
-        info.retry_delay.seconds = milliseconds // 1000
-        info.retry_delay.nanos = (milliseconds % 1000) * 1_000_000
-        status = Status(code=8, message="slow down")
-        status.details.add().Pack(info)
-        Path(argv[2]).write_bytes(status.SerializeToString())
+        Path(argv[2]).write_bytes(status_with_retry_info(8, "slow down", int(argv[1])))
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -83,6 +83,7 @@ enum JSON: Sendable {
   case bool(Bool)
   case null
   case object([(String, JSON)])
+  case array([JSON])
 
   var text: String {
     switch self {
@@ -93,6 +94,8 @@ enum JSON: Sendable {
     case .string(let value): return JSON.quote(value)
     case .bool(let value): return value ? "true" : "false"
     case .null: return "null"
+    case .array(let values):
+      return "[" + values.map(\.text).joined(separator: ", ") + "]"
     case .object(let fields):
       return "{" + fields.map { JSON.quote($0.0) + ": " + $0.1.text }.joined(separator: ", ") + "}"
     }

@@ -196,3 +196,29 @@ func sustainedScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
     ("status", statusJSON(status)),
   ]
 }
+
+/// A long-lived process: `runs` runs of `steps` steps, each with a distinct run id (so that
+/// finished-run bookkeeping and the `run_id` metric series would grow if they were unbounded);
+/// resident memory is sampled every tenth of the way, and should stay flat.
+func longRunScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
+  let sink = makeSink(options)
+  var samples: [JSON] = []
+  let tenth = max(1, options.runs / 10)
+  for run in 0..<options.runs {
+    let runId = WorkloadInputs.runId(run)
+    sink.onRunStart(
+      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+      params: WorkloadInputs.params)
+    var cumulative = 0.0
+    for number in 1...max(1, options.steps) {
+      let event = WorkloadInputs.step(number)
+      cumulative += event.reward
+      sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
+    }
+    sink.onRunEnd(
+      runId: runId, result: WorkloadInputs.result(steps: options.steps), runPath: "runs/\(runId).jsonl")
+    if (run + 1) % tenth == 0 { samples.append(.int(procStatusKilobytes("VmRSS"))) }
+  }
+  _ = sink.shutdown(timeout: .seconds(30))
+  return [("rss_kb_every_tenth", .array(samples)), ("status", statusJSON(sink.status()))]
+}

@@ -15,7 +15,7 @@
 
 func usage(_ message: String) -> Never {
   let text =
-    "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained [--endpoint URL] [--in-memory] "
+    "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained|longrun [--endpoint URL] [--in-memory] "
     + "[--no-metrics] [--runs N] [--steps N] [--active-runs N] [--queue N] [--batch N] [--seconds S]\n"
   var bytes = Array(text.utf8)
   _ = write(2, &bytes, bytes.count)
@@ -62,6 +62,7 @@ switch scenario {
 case "hooks": fields = hooksScenario(options)
 case "burst": fields = burstScenario(options)
 case "sustained": fields = sustainedScenario(options)
+case "longrun": fields = longRunScenario(options)
 default: usage("unknown scenario \(scenario)")
 }
 let report = JSON.object(

@@ -51,6 +51,15 @@ public struct OTLPExporterOptions: Hashable, Sendable {
 
   /// The specification's default timeout.
   public static let defaultTimeout: Duration = .seconds(10)
+
+  /// A timeout that never ends in practice (a year): what "no limit" means here.
+  public static let noLimit: Duration = .seconds(365 * 24 * 3600)
+
+  /// The timeout to apply: ``timeout``, with zero (or less) meaning no limit, else the default.
+  public var effectiveTimeout: Duration {
+    guard let timeout else { return Self.defaultTimeout }
+    return timeout <= .zero ? Self.noLimit : timeout
+  }
 }
 
 /// One request header (gRPC metadata entry).

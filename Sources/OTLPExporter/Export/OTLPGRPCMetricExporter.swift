@@ -28,7 +28,7 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
     logger: Logger
   ) throws {
     transport = try OTLPTransport(options: options, retry: retry)
-    timeout = options.timeout ?? OTLPExporterOptions.defaultTimeout
+    timeout = options.effectiveTimeout
     preferredTemporality = temporality
     self.logger = logger
   }
@@ -58,6 +58,11 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
 
   /// Cancels what is in flight and closes the connection.
   public func shutdown(timeout: Duration) {
+    transport.shutdown()
+  }
+
+  /// Makes an export under way return now (as CANCELLED); safe from any thread.
+  public func cancelExport() {
     transport.shutdown()
   }
 }

@@ -23,7 +23,7 @@ public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
   /// ``OTLPConfigurationError`` for an endpoint or certificate it cannot use.
   public init(options: OTLPExporterOptions, retry: RetryPolicy = RetryPolicy(), logger: Logger) throws {
     transport = try OTLPTransport(options: options, retry: retry)
-    timeout = options.timeout ?? OTLPExporterOptions.defaultTimeout
+    timeout = options.effectiveTimeout
     self.logger = logger
   }
 
@@ -45,33 +45,37 @@ public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
     transport.shutdown()
   }
 
-  private func encode(_ spans: ArraySlice<SpanData>, source: TelemetrySource) -> [[UInt8]] {
-    let request = encoder.withLock { $0.encode(Array(spans), from: source) }
-    guard request.count > Self.maxRequestBytes, spans.count > 1 else { return [request] }
+  /// Makes an export under way return now (as CANCELLED); safe from any thread.
+  public func cancelExport() {
+    transport.shutdown()
+  }
+
+  private func encode(_ spans: ArraySlice<SpanData>, source: TelemetrySource) -> [EncodedRequest] {
+    let bytes = encoder.withLock { $0.encode(Array(spans), from: source) }
+    guard bytes.count > Self.maxRequestBytes, spans.count > 1 else {
+      return [EncodedRequest(bytes: bytes, spans: spans.count)]
+    }
     let middle = spans.startIndex + spans.count / 2
     return encode(spans[..<middle], source: source) + encode(spans[middle...], source: source)
   }
 
-  fileprivate func send(_ requests: [[UInt8]], timeout: Duration) -> any PendingExport {
+  fileprivate func send(_ requests: [EncodedRequest], timeout: Duration) -> any PendingExport {
     let deadline = ContinuousClock.now + min(timeout, self.timeout)
     // Rare split requests go one after the other; the last one is left in flight.
-    var earlier: ExportResult = .success
+    var tally = ExportTally()
     for request in requests.dropLast() {
-      earlier = OTLPResults.combine(
-        earlier,
-        finish(transport.send(method: Self.method, request: request, timeout: deadline - ContinuousClock.now))
-      )
+      let outcome = transport.send(
+        method: Self.method, request: request.bytes, timeout: deadline - ContinuousClock.now)
+      tally.add(finish(outcome), spans: request.spans)
     }
-    guard let last = requests.last else { return FinishedExport(result: earlier) }
+    guard let last = requests.last else { return FinishedExport(result: tally.result) }
     let remaining = deadline - ContinuousClock.now
     guard remaining > .zero else {
-      return FinishedExport(
-        result: OTLPResults.combine(
-          earlier, .failure("DEADLINE_EXCEEDED: the export timeout passed before sending")))
+      tally.add(.failure("DEADLINE_EXCEEDED: the export timeout passed before sending"), spans: last.spans)
+      return FinishedExport(result: tally.result)
     }
-    return InFlightSpans(
-      call: transport.start(method: Self.method, request: last, timeout: remaining), earlier: earlier,
-      exporter: self)
+    let call = transport.start(method: Self.method, request: last.bytes, timeout: remaining)
+    return InFlightSpans(call: call, spans: last.spans, earlier: tally, exporter: self)
   }
 
   fileprivate func finish(_ outcome: OTLPTransport.Outcome) -> ExportResult {
@@ -84,9 +88,15 @@ public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
   }
 }
 
+/// One encoded request and how many spans it carries.
+private struct EncodedRequest: Sendable {
+  let bytes: [UInt8]
+  let spans: Int
+}
+
 /// Encoded requests waiting to be sent.
 private struct PreparedSpans: PreparedExport {
-  let requests: [[UInt8]]
+  let requests: [EncodedRequest]
   let exporter: OTLPGRPCSpanExporter
 
   func start(timeout: Duration) -> any PendingExport {
@@ -97,11 +107,14 @@ private struct PreparedSpans: PreparedExport {
 /// The last request of a batch on the wire.
 private struct InFlightSpans: PendingExport {
   let call: OTLPTransport.PendingCall
-  let earlier: ExportResult
+  let spans: Int
+  let earlier: ExportTally
   let exporter: OTLPGRPCSpanExporter
 
   func wait() -> ExportResult {
-    OTLPResults.combine(earlier, exporter.finish(call.wait()))
+    var tally = earlier
+    tally.add(exporter.finish(call.wait()), spans: spans)
+    return tally.result
   }
 }
 
@@ -110,6 +123,40 @@ private struct FinishedExport: PendingExport {
   let result: ExportResult
 
   func wait() -> ExportResult { result }
+}
+
+/// What became of the requests of one batch, item by item, so that a batch split into several
+/// requests is counted exactly when only some of them fail.
+struct ExportTally: Sendable {
+  private var total = 0
+  private var failed = 0
+  private var rejected = 0
+  private var message: String?
+
+  mutating func add(_ result: ExportResult, spans: Int) {
+    total += spans
+    switch result {
+    case .success: break
+    case .partialSuccess(let count, let text):
+      rejected += min(count, spans)
+      message = message ?? text
+    case .failure(let text):
+      failed += spans
+      message = text
+    case .partialFailure(let failedCount, let rejectedCount, let text):
+      failed += failedCount
+      rejected += rejectedCount
+      message = text
+    }
+  }
+
+  var result: ExportResult {
+    if failed == 0 {
+      return rejected == 0 ? .success : .partialSuccess(rejected: rejected, message: message ?? "")
+    }
+    if failed >= total { return .failure(message ?? "") }
+    return .partialFailure(failed: failed, rejected: rejected, message: message ?? "")
+  }
 }
 
 /// Turning gRPC results into export results, shared by both signals.
@@ -128,15 +175,5 @@ enum OTLPResults {
       )
     }
     return .partialSuccess(rejected: partialSuccess.rejected, message: partialSuccess.message)
-  }
-
-  static func combine(_ first: ExportResult, _ second: ExportResult) -> ExportResult {
-    switch (first, second) {
-    case (.failure(let message), _), (_, .failure(let message)): return .failure(message)
-    case (.partialSuccess(let a, let message), .partialSuccess(let b, _)):
-      return .partialSuccess(rejected: a + b, message: message)
-    case (.partialSuccess, .success): return first
-    case (.success, _): return second
-    }
   }
 }

@@ -1,3 +1,4 @@
+import Logging
 import OTLPExporter
 import TelemetryModel
 
@@ -47,20 +48,38 @@ struct SinkSettings {
       )
       maxBatch = min(max(1, maxBatch), maxQueueSize)
     }
+    let logger = configuration.logger
+    /// A duration set in code must not be negative; zero keeps its meaning ("no limit" for timeouts).
+    func fromCode(_ value: Duration?, _ name: String) -> Duration? {
+      guard let value, value < .zero else { return value }
+      logger.warning("\(name) (\(value)) is negative; using the default")
+      return nil
+    }
+    let metricInterval = fromCode(configuration.metricExportInterval, "metricExportInterval")
     pipeline = PipelineSettings(
       maxQueueSize: maxQueueSize, maxExportBatchSize: maxBatch,
-      scheduleDelay: configuration.scheduleDelay ?? environment.milliseconds(
-        "OTEL_BSP_SCHEDULE_DELAY", allowZero: true)
-        ?? .seconds(5),
+      // A zero delay means "as soon as possible": a millisecond keeps the thread from spinning.
+      scheduleDelay: max(
+        .milliseconds(1),
+        fromCode(configuration.scheduleDelay, "scheduleDelay")
+          ?? environment.milliseconds("OTEL_BSP_SCHEDULE_DELAY", allowZero: true) ?? .seconds(5)),
       exportTimeout: Self.limit(
-        configuration.exportTimeout ?? environment.milliseconds("OTEL_BSP_EXPORT_TIMEOUT", allowZero: true)
-          ?? .seconds(30)),
-      metricExportInterval: configuration.metricExportInterval
-        ?? environment.milliseconds("OTEL_METRIC_EXPORT_INTERVAL", allowZero: false) ?? .seconds(60),
+        fromCode(configuration.exportTimeout, "exportTimeout")
+          ?? environment.milliseconds("OTEL_BSP_EXPORT_TIMEOUT", allowZero: true) ?? .seconds(30)),
+      metricExportInterval: metricInterval == .zero
+        ? Self.warnedDefault(logger, "metricExportInterval")
+        : metricInterval
+          ?? environment.milliseconds("OTEL_METRIC_EXPORT_INTERVAL", allowZero: false) ?? .seconds(60),
       metricExportTimeout: Self.limit(
-        configuration.metricExportTimeout ?? environment.milliseconds(
-          "OTEL_METRIC_EXPORT_TIMEOUT", allowZero: true)
-          ?? .seconds(30)))
+        fromCode(configuration.metricExportTimeout, "metricExportTimeout")
+          ?? environment.milliseconds("OTEL_METRIC_EXPORT_TIMEOUT", allowZero: true) ?? .seconds(30)))
+    for (name, timeout) in [("traces.timeout", traces.timeout), ("metrics.timeout", metrics.timeout)] {
+      if let timeout, timeout < .zero {
+        logger.warning("\(name) (\(timeout)) is negative; using the default")
+      }
+    }
+    if let timeout = traces.timeout, timeout < .zero { traces.timeout = nil }
+    if let timeout = metrics.timeout, timeout < .zero { metrics.timeout = nil }
 
     let fromEnvironment = (environment.pairs("OTEL_RESOURCE_ATTRIBUTES") ?? []).map {
       Attribute($0.key, .string($0.value))
@@ -70,7 +89,12 @@ struct SinkSettings {
 
   /// A zero timeout means "no limit".
   private static func limit(_ timeout: Duration) -> Duration {
-    timeout == .zero ? .seconds(365 * 24 * 3600) : timeout
+    timeout == .zero ? OTLPExporterOptions.noLimit : timeout
+  }
+
+  private static func warnedDefault(_ logger: Logger, _ name: String) -> Duration {
+    logger.warning("\(name) must be above zero; using the default (60 s)")
+    return .seconds(60)
   }
 
   private static func otlpOptions(_ environment: EnvironmentReader, prefix: String) -> OTLPExporterOptions {

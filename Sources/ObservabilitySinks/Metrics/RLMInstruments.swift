@@ -54,73 +54,44 @@ final class RLMInstruments {
     return true
   }
 
-  /// The current points of every instrument that has a series, in the reference's order.
-  func collect(at time: UInt64, temporality: AggregationTemporality) -> [MetricData] {
-    var out: [MetricData] = []
-    func sum(_ table: SeriesTable<SumCell>, _ name: String, _ description: String) {
-      guard !table.isEmpty else { return }
-      var points: [SumDataPoint] = []
-      for (attributes, cell) in table.series() {
+  /// The values of every series, read (and, for delta, reset) under the recorder's lock: plain
+  /// numbers and shared bucket arrays, so that the lock is held only for the reading.
+  func snapshot(at time: UInt64, temporality: AggregationTemporality) -> MetricsSnapshot {
+    func sums(_ table: SeriesTable<SumCell>) -> [MetricsSnapshot.SumValue] {
+      table.series().compactMap { key, cell in
         switch temporality {
         case .cumulative:
-          points.append(
-            SumDataPoint(
-              attributes: attributes, startTimeUnixNano: cell.startTime, timeUnixNano: time, value: cell.value
-            ))
+          return .init(key: key, start: cell.startTime, value: cell.value)
         case .delta:
-          if cell.intervalValue != 0 {
-            points.append(
-              SumDataPoint(
-                attributes: attributes, startTimeUnixNano: cell.intervalStart, timeUnixNano: time,
-                value: cell.intervalValue))
+          defer {
+            cell.intervalValue = 0
+            cell.intervalStart = time
           }
-          cell.intervalValue = 0
-          cell.intervalStart = time
+          return cell.intervalValue == 0
+            ? nil : .init(key: key, start: cell.intervalStart, value: cell.intervalValue)
         }
       }
-      guard !points.isEmpty else { return }
-      out.append(
-        MetricData(
-          name: name, description: description, unit: "1",
-          points: .sum(points, temporality: temporality, isMonotonic: true)))
     }
-    func histogram(_ table: SeriesTable<HistogramCell>, _ name: String, _ description: String, _ unit: String)
-    {
-      guard !table.isEmpty else { return }
-      var points: [HistogramDataPoint] = []
-      for (attributes, cell) in table.series() {
-        let accumulator: HistogramAccumulator
-        let start: UInt64
+    func histograms(_ table: SeriesTable<HistogramCell>) -> [MetricsSnapshot.HistogramValue] {
+      table.series().compactMap { key, cell in
         switch temporality {
         case .cumulative:
-          accumulator = cell.total
-          start = cell.startTime
+          return .init(key: key, start: cell.startTime, accumulator: cell.total)
         case .delta:
-          accumulator = cell.interval
-          start = cell.intervalStart
-          cell.interval = HistogramAccumulator(bucketCount: bounds.count + 1)
-          cell.intervalStart = time
-          if accumulator.count == 0 { continue }
+          defer {
+            cell.interval = HistogramAccumulator(bucketCount: bounds.count + 1)
+            cell.intervalStart = time
+          }
+          return cell.interval.count == 0
+            ? nil : .init(key: key, start: cell.intervalStart, accumulator: cell.interval)
         }
-        points.append(
-          HistogramDataPoint(
-            attributes: attributes, startTimeUnixNano: start, timeUnixNano: time, count: accumulator.count,
-            sum: accumulator.sum, min: accumulator.count > 0 ? accumulator.min : nil,
-            max: accumulator.count > 0 ? accumulator.max : nil, explicitBounds: bounds,
-            bucketCounts: accumulator.bucketCounts))
       }
-      guard !points.isEmpty else { return }
-      out.append(
-        MetricData(
-          name: name, description: description, unit: unit,
-          points: .histogram(points, temporality: temporality)))
     }
-    sum(runs, "rlm.runs", "Number of RLM runs")
-    sum(steps, "rlm.steps", "Number of RLM steps")
-    histogram(reward, "rlm.reward", "Reward distribution", "1")
-    histogram(runDuration, "rlm.run_duration", "Run duration in seconds", "s")
-    return out
+    return MetricsSnapshot(
+      time: time, temporality: temporality, bounds: bounds, runs: sums(runs), steps: sums(steps),
+      reward: histograms(reward), runDuration: histograms(runDuration))
   }
+
 }
 
 extension RLMInstruments {

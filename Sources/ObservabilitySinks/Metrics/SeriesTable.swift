@@ -32,10 +32,10 @@ struct SeriesTable<Cell: AnyObject> {
     return cell
   }
 
-  /// Every series with its attributes, the overflow series last.
-  func series() -> [(attributes: [Attribute], cell: Cell)] {
-    var out = order.map { ([Attribute(attributeKey, .string($0))], cells[$0]!) }
-    if let overflow { out.append(([Attribute("otel.metric.overflow", .bool(true))], overflow)) }
+  /// Every series by its attribute value (`nil` for the overflow series, which comes last).
+  func series() -> [(key: String?, cell: Cell)] {
+    var out: [(key: String?, cell: Cell)] = order.map { ($0, cells[$0]!) }
+    if let overflow { out.append((nil, overflow)) }
     return out
   }
 }

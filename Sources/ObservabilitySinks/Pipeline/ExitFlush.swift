@@ -29,8 +29,12 @@ enum ExitFlush {
       defer { workers.removeAll() }
       return Array(workers.values)
     }
-    for (worker, timeout) in pending {
-      _ = worker.shutdown(timeout: timeout)
+    // Start every shutdown first and wait against one deadline, so that N sinks take as long as
+    // the slowest, not the sum.
+    for (worker, timeout) in pending { worker.beginShutdown(deadline: Deadline(after: timeout)) }
+    let end = ContinuousClock.now + (pending.map(\.timeout).max() ?? .zero)
+    for (worker, _) in pending {
+      _ = worker.shutdown(timeout: max(.zero, end - ContinuousClock.now))
     }
   }
 }

@@ -32,7 +32,8 @@ final class ExportWorker: Sendable {
     self.counters = counters
   }
 
-  func start() {
+  /// Starts the export thread; `false` when the system refuses a thread.
+  func start() -> Bool {
     NativeThread.start(name: "otel-export") { [self] in run() }
   }
 
@@ -55,13 +56,17 @@ final class ExportWorker: Sendable {
   /// call waits, up to its own timeout, for the shutdown already under way.
   func shutdown(timeout: Duration) -> Bool {
     let deadline = Deadline(after: timeout)
-    let request = beginShutdown(deadline: deadline)
-    if request.wait(until: deadline), stopped.wait(until: deadline) { return true }
-    // The deadline passed with an export still in flight: cancel it, so that what it carried is
-    // counted as failed now instead of hanging on past the caller's deadline.
-    spanExporter?.shutdown(timeout: .zero)
-    metricExporter?.shutdown(timeout: .zero)
-    _ = stopped.wait(until: Deadline(after: .milliseconds(500)))
+    // Keep a small part of the time for cancelling an export that outlives the rest.
+    let workDeadline = Deadline(after: timeout - min(.milliseconds(200), timeout / 4))
+    let request = beginShutdown(deadline: workDeadline)
+    if let delivered = request.answer(until: workDeadline) {
+      return stopped.wait(until: deadline) && delivered
+    }
+    // An export is still in flight: cancel it, so that what it carried is counted as failed now
+    // instead of hanging on past the caller's deadline.
+    spanExporter?.cancelExport()
+    metricExporter?.cancelExport()
+    _ = stopped.wait(until: deadline)
     return false
   }
 
@@ -159,22 +164,13 @@ final class ExportWorker: Sendable {
 
   /// Counts what became of one batch; `true` when it was delivered.
   private func account(_ result: ExportResult, spans count: Int) -> Bool {
-    switch result {
-    case .success:
-      counters.spansExported.wrappingAdd(count, ordering: .relaxed)
-      return true
-    case .partialSuccess(let rejected, let message):
-      let accepted = max(0, count - rejected)
-      counters.spansExported.wrappingAdd(accepted, ordering: .relaxed)
-      counters.spansRejected.wrappingAdd(count - accepted, ordering: .relaxed)
-      if rejected > 0 { counters.recordError("partial success: \(rejected) spans rejected: \(message)") }
-      return true
-    case .failure(let message):
-      counters.spansFailed.wrappingAdd(count, ordering: .relaxed)
-      counters.exportFailures.wrappingAdd(1, ordering: .relaxed)
-      counters.recordError("span export failed: \(message)")
-      return false
-    }
+    let outcome = Settled(result, items: count)
+    counters.spansExported.wrappingAdd(outcome.delivered, ordering: .relaxed)
+    counters.spansRejected.wrappingAdd(outcome.rejected, ordering: .relaxed)
+    counters.spansFailed.wrappingAdd(outcome.failed, ordering: .relaxed)
+    if outcome.failed > 0 { counters.exportFailures.wrappingAdd(1, ordering: .relaxed) }
+    if let message = outcome.message { counters.recordError("span export: \(message)") }
+    return result.isDelivered
   }
 
   private func exportMetrics(deadline: Deadline?) -> Bool {
@@ -193,22 +189,40 @@ final class ExportWorker: Sendable {
       case .histogram(let points, _): return count + points.count
       }
     }
+    let outcome = Settled(result, items: points)
+    counters.dataPointsExported.wrappingAdd(outcome.delivered, ordering: .relaxed)
+    counters.dataPointsRejected.wrappingAdd(outcome.rejected, ordering: .relaxed)
+    counters.dataPointsFailed.wrappingAdd(outcome.failed, ordering: .relaxed)
+    if outcome.failed > 0 { counters.metricExportFailures.wrappingAdd(1, ordering: .relaxed) }
+    if let message = outcome.message { counters.recordError("metric export: \(message)") }
+    return result.isDelivered
+  }
+}
+
+/// How the items of one export call settled.
+private struct Settled {
+  var delivered = 0
+  var rejected = 0
+  var failed = 0
+  var message: String?
+
+  init(_ result: ExportResult, items: Int) {
     switch result {
     case .success:
-      counters.dataPointsExported.wrappingAdd(points, ordering: .relaxed)
-    case .partialSuccess(let rejected, let message):
-      counters.dataPointsExported.wrappingAdd(max(0, points - rejected), ordering: .relaxed)
-      counters.dataPointsRejected.wrappingAdd(min(points, rejected), ordering: .relaxed)
-      if rejected > 0 {
-        counters.recordError("partial success: \(rejected) data points rejected: \(message)")
-      }
-    case .failure(let message):
-      counters.dataPointsFailed.wrappingAdd(points, ordering: .relaxed)
-      counters.metricExportFailures.wrappingAdd(1, ordering: .relaxed)
-      counters.recordError("metric export failed: \(message)")
-      return false
+      delivered = items
+    case .partialSuccess(let count, let text):
+      rejected = min(max(0, count), items)
+      delivered = items - rejected
+      if rejected > 0 { message = "partial success: \(rejected) rejected: \(text)" }
+    case .failure(let text):
+      failed = items
+      message = "failed: \(text)"
+    case .partialFailure(let failedCount, let rejectedCount, let text):
+      failed = min(max(0, failedCount), items)
+      rejected = min(max(0, rejectedCount), items - failed)
+      delivered = items - failed - rejected
+      message = "\(failed) of \(items) failed: \(text)"
     }
-    return true
   }
 }
 
@@ -232,9 +246,14 @@ struct CompletionRequest: Sendable {
     answer.fulfil(delivered)
   }
 
-  /// The answer, or `false` when `waitDeadline` (by default the request's own) passed first.
-  func wait(until waitDeadline: Deadline? = nil) -> Bool {
-    answer.wait(until: (waitDeadline ?? deadline).dispatchTime) ?? false
+  /// The answer, or `false` when the request's deadline passed first.
+  func wait() -> Bool {
+    answer(until: deadline) ?? false
+  }
+
+  /// The answer, or `nil` when `waitDeadline` passed first.
+  func answer(until waitDeadline: Deadline) -> Bool? {
+    answer.wait(until: waitDeadline.dispatchTime)
   }
 }
 

@@ -3,7 +3,9 @@
 enum OffPoolCall {
   static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-      NativeThread.start(name: "otel-wait") { continuation.resume(returning: body()) }
+      let started = NativeThread.start(name: "otel-wait") { continuation.resume(returning: body()) }
+      // No thread to be had: wait here rather than never answer.
+      if !started { continuation.resume(returning: body()) }
     }
   }
 }

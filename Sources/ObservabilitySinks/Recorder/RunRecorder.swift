@@ -84,12 +84,12 @@ final class RunRecorder: Sendable {
     state.withLock { state in state.runs[runId]?.identity.traceId ?? state.recent.traceId(of: runId) }
   }
 
-  /// The current metric points; for delta temporality this also starts a new interval.
+  /// The current metric points; for delta temporality this also starts a new interval. The lock
+  /// is held only to read the values; the points are built after.
   func collectMetrics(temporality: AggregationTemporality) -> [MetricData] {
     let now = UnixClock.now()
-    return state.withLock { state in
-      state.instruments?.collect(at: now, temporality: temporality) ?? []
-    }
+    let snapshot = state.withLock { state in state.instruments?.snapshot(at: now, temporality: temporality) }
+    return snapshot?.metricData() ?? []
   }
 
   /// How many runs are between start and end.

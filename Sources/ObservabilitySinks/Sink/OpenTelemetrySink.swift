@@ -71,9 +71,13 @@ public final class OpenTelemetrySink: ObservabilitySink {
       return
     }
     let selection: ExporterSelection
+    let pipeline: (recorder: RunRecorder, worker: ExportWorker?)
     do {
       selection = try ExporterSelection(
         settings: settings, metricsEnabled: metricsEnabled, configuration: configuration, source: source)
+      pipeline = try Self.makePipeline(
+        selection, settings: settings.pipeline, configuration: configuration, metricsEnabled: metricsEnabled,
+        source: source, counters: counters)
     } catch {
       configuration.logger.warning("OpenTelemetry sink setup failed: \(error)")
       available = false
@@ -88,23 +92,32 @@ public final class OpenTelemetrySink: ObservabilitySink {
     detail = selection.detail
     metricExporter = selection.metricExporter
     spanExporter = selection.spanExporter
-    let pipeline = settings.pipeline
-    let queue = SpanQueue(capacity: pipeline.maxQueueSize, batchSize: pipeline.maxExportBatchSize)
+    recorder = pipeline.recorder
+    worker = pipeline.worker
+  }
+
+  /// The recorder, and the export thread when there is something to export to.
+  private static func makePipeline(
+    _ selection: ExporterSelection, settings: PipelineSettings, configuration: OpenTelemetrySinkConfiguration,
+    metricsEnabled: Bool, source: TelemetrySource, counters: SinkCounters
+  ) throws(SetupError) -> (recorder: RunRecorder, worker: ExportWorker?) {
+    let queue = SpanQueue(capacity: settings.maxQueueSize, batchSize: settings.maxExportBatchSize)
     let recorder = RunRecorder(
       queue: selection.spanExporter == nil ? nil : queue, counters: counters, metricsEnabled: metricsEnabled,
       cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity)
-    self.recorder = recorder
-    if selection.spanExporter != nil || selection.metricExporter != nil {
-      let worker = ExportWorker(
-        queue: queue, spanExporter: selection.spanExporter, metricExporter: selection.metricExporter,
-        collectMetrics: { recorder.collectMetrics(temporality: $0) }, source: source, settings: pipeline,
-        counters: counters)
-      worker.start()
-      if let timeout = configuration.exitFlushTimeout { ExitFlush.register(worker, timeout: timeout) }
-      self.worker = worker
-    } else {
-      worker = nil
-    }
+    guard selection.spanExporter != nil || selection.metricExporter != nil else { return (recorder, nil) }
+    let worker = ExportWorker(
+      queue: queue, spanExporter: selection.spanExporter, metricExporter: selection.metricExporter,
+      collectMetrics: { recorder.collectMetrics(temporality: $0) }, source: source, settings: settings,
+      counters: counters)
+    guard worker.start() else { throw SetupError(description: "the system refused a thread for the export") }
+    if let timeout = configuration.exitFlushTimeout { ExitFlush.register(worker, timeout: timeout) }
+    return (recorder, worker)
+  }
+
+  /// Why a sink could not start.
+  struct SetupError: Error, CustomStringConvertible {
+    var description: String
   }
 
   deinit {

@@ -11,6 +11,9 @@ public protocol SpanExporter: Sendable {
   func shutdown(timeout: Duration)
   /// How many times the exporter sent a request again after a retryable failure, so far.
   var retries: Int { get }
+  /// Makes an export under way return soon (failed); called from another thread when a shutdown
+  /// deadline passes, so it must be thread-safe. The exporter need not work afterwards.
+  func cancelExport()
 }
 
 /// Sends collected metrics somewhere.
@@ -28,6 +31,9 @@ public protocol MetricExporter: Sendable {
   func shutdown(timeout: Duration)
   /// How many times the exporter sent a request again after a retryable failure, so far.
   var retries: Int { get }
+  /// Makes an export under way return soon (failed); called from another thread when a shutdown
+  /// deadline passes, so it must be thread-safe. The exporter need not work afterwards.
+  func cancelExport()
 }
 
 extension SpanExporter {
@@ -37,6 +43,8 @@ extension SpanExporter {
   public func shutdown(timeout: Duration) {}
   /// No retries by default.
   public var retries: Int { 0 }
+  /// Nothing to cancel by default.
+  public func cancelExport() {}
 }
 
 extension MetricExporter {
@@ -48,4 +56,6 @@ extension MetricExporter {
   public var retries: Int { 0 }
   /// Nothing to release by default.
   public func shutdown(timeout: Duration) {}
+  /// Nothing to cancel by default.
+  public func cancelExport() {}
 }

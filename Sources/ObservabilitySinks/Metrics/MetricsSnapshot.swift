@@ -1,0 +1,68 @@
+import TelemetryModel
+
+/// The values of the four instruments at one collection, taken under the recorder's lock and
+/// turned into ``MetricData`` outside it.
+struct MetricsSnapshot {
+  struct SumValue {
+    var key: String?
+    var start: UInt64
+    var value: Int64
+  }
+
+  struct HistogramValue {
+    var key: String?
+    var start: UInt64
+    var accumulator: HistogramAccumulator
+  }
+
+  var time: UInt64
+  var temporality: AggregationTemporality
+  var bounds: [Double]
+  var runs: [SumValue]
+  var steps: [SumValue]
+  var reward: [HistogramValue]
+  var runDuration: [HistogramValue]
+
+  /// The metrics in the reference's order, leaving out instruments with no point.
+  func metricData() -> [MetricData] {
+    var out: [MetricData] = []
+    func attributes(_ key: String?, _ attributeKey: String) -> [Attribute] {
+      key.map { [Attribute(attributeKey, .string($0))] } ?? [Attribute("otel.metric.overflow", .bool(true))]
+    }
+    func sum(_ values: [SumValue], _ name: String, _ description: String, _ attributeKey: String) {
+      guard !values.isEmpty else { return }
+      let points = values.map {
+        SumDataPoint(
+          attributes: attributes($0.key, attributeKey), startTimeUnixNano: $0.start, timeUnixNano: time,
+          value: $0.value)
+      }
+      out.append(
+        MetricData(
+          name: name, description: description, unit: "1",
+          points: .sum(points, temporality: temporality, isMonotonic: true)))
+    }
+    func histogram(
+      _ values: [HistogramValue], _ name: String, _ description: String, _ unit: String,
+      _ attributeKey: String
+    ) {
+      guard !values.isEmpty else { return }
+      let points = values.map { value in
+        let accumulator = value.accumulator
+        return HistogramDataPoint(
+          attributes: attributes(value.key, attributeKey), startTimeUnixNano: value.start, timeUnixNano: time,
+          count: accumulator.count, sum: accumulator.sum, min: accumulator.count > 0 ? accumulator.min : nil,
+          max: accumulator.count > 0 ? accumulator.max : nil, explicitBounds: bounds,
+          bucketCounts: accumulator.bucketCounts)
+      }
+      out.append(
+        MetricData(
+          name: name, description: description, unit: unit,
+          points: .histogram(points, temporality: temporality)))
+    }
+    sum(runs, "rlm.runs", "Number of RLM runs", "environment")
+    sum(steps, "rlm.steps", "Number of RLM steps", "run_id")
+    histogram(reward, "rlm.reward", "Reward distribution", "1", "run_id")
+    histogram(runDuration, "rlm.run_duration", "Run duration in seconds", "s", "completed")
+    return out
+  }
+}
