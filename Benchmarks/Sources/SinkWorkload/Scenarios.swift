@@ -121,17 +121,7 @@ func burstScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   let began = monotonicNanos()
   for run in 0..<options.runs {
     let runId = WorkloadInputs.runId(run)
-    sink.onRunStart(
-      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
-      params: WorkloadInputs.params)
-    var cumulative = 0.0
-    for number in 1...max(1, options.steps) {
-      let event = WorkloadInputs.step(number)
-      cumulative += event.reward
-      sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
-    }
-    sink.onRunEnd(
-      runId: runId, result: WorkloadInputs.result(steps: options.steps), runPath: "runs/\(runId).jsonl")
+    playRun(sink, runId: runId, steps: options.steps)
   }
   let produced = monotonicNanos()
   let flushed = sink.shutdown(timeout: .seconds(60))
@@ -162,17 +152,7 @@ func sustainedScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   while monotonicNanos() < deadline {
     let runId = WorkloadInputs.runId(run)
     run += 1
-    sink.onRunStart(
-      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
-      params: WorkloadInputs.params)
-    var cumulative = 0.0
-    for number in 1...max(1, options.steps) {
-      let event = WorkloadInputs.step(number)
-      cumulative += event.reward
-      sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
-    }
-    sink.onRunEnd(
-      runId: runId, result: WorkloadInputs.result(steps: options.steps), runPath: "runs/\(runId).jsonl")
+    playRun(sink, runId: runId, steps: options.steps)
     // Back-pressure: bounded by the deadline, so the loop always ends.
     while sink.status().spansPending > queue / 2, monotonicNanos() < deadline {
       pauses += 1
@@ -206,19 +186,23 @@ func longRunScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   let tenth = max(1, options.runs / 10)
   for run in 0..<options.runs {
     let runId = WorkloadInputs.runId(run)
-    sink.onRunStart(
-      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
-      params: WorkloadInputs.params)
-    var cumulative = 0.0
-    for number in 1...max(1, options.steps) {
-      let event = WorkloadInputs.step(number)
-      cumulative += event.reward
-      sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
-    }
-    sink.onRunEnd(
-      runId: runId, result: WorkloadInputs.result(steps: options.steps), runPath: "runs/\(runId).jsonl")
+    playRun(sink, runId: runId, steps: options.steps)
     if (run + 1) % tenth == 0 { samples.append(.int(procStatusKilobytes("VmRSS"))) }
   }
   _ = sink.shutdown(timeout: .seconds(30))
   return [("rss_kb_every_tenth", .array(samples)), ("status", statusJSON(sink.status()))]
+}
+
+/// One untimed run of `steps` steps, as fast as possible.
+func playRun(_ sink: OpenTelemetrySink, runId: String, steps: Int) {
+  sink.onRunStart(
+    runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+    params: WorkloadInputs.params)
+  var cumulative = 0.0
+  for number in 1...max(1, steps) {
+    let event = WorkloadInputs.step(number)
+    cumulative += event.reward
+    sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
+  }
+  sink.onRunEnd(runId: runId, result: WorkloadInputs.result(steps: steps), runPath: "runs/\(runId).jsonl")
 }
