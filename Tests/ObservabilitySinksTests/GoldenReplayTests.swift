@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The reference's golden captures, replayed through the in-memory exporter")
 struct GoldenReplayTests {
-  @Test(arguments: ["doc3", "failing", "missing"])
+  @Test(arguments: ["doc3", "failing", "missing", "types", "edges"])
   func everySpanAndDataPointMatchesTheReference(scenario: String) throws {
     let script = try HookScript(json: try fixture("golden/\(scenario)/script.json"))
     let golden = try JSONValue(parsing: try fixture("golden/\(scenario)/normalized.json"))

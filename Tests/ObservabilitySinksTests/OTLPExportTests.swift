@@ -35,7 +35,7 @@ func playRuns(_ sink: OpenTelemetrySink, runs: Int, steps: Int, prefix: String =
 
 @Suite("OTLP/gRPC export to a real receiver (official opentelemetry-proto decoder)", .serialized)
 struct OTLPExportTests {
-  @Test(arguments: ["doc3", "failing", "missing"])
+  @Test(arguments: ["doc3", "failing", "missing", "types", "edges"])
   func goldenScenariosMatchTheReferenceOverTheWire(scenario: String) throws {
     let receiver = try OTLPTestReceiver()
     defer { receiver.stop() }

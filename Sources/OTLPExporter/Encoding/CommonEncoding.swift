@@ -32,6 +32,8 @@ extension ProtobufArena {
       case .double(let number):
         value.pointee.value_case = OPENTELEMETRY__PROTO__COMMON__V1__ANY_VALUE__VALUE_DOUBLE_VALUE
         value.pointee.double_value = number
+      case .empty:
+        break  // __init left the value unset
       }
       opentelemetry__proto__common__v1__key_value__init(pair)
       pair.pointee.key = bytes(attribute.key)

@@ -34,13 +34,6 @@ public final class ConsoleMetricExporter: MetricExporter {
   }
 
   private func labels(_ attributes: [Attribute]) -> String {
-    attributes.map { attribute -> String in
-      switch attribute.value {
-      case .string(let text): return "\(attribute.key)=\"\(text)\""
-      case .bool(let flag): return "\(attribute.key)=\(flag)"
-      case .int(let number): return "\(attribute.key)=\(number)"
-      case .double(let number): return "\(attribute.key)=\(number)"
-      }
-    }.joined(separator: ",")
+    attributes.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
   }
 }

@@ -37,7 +37,7 @@ enum SpanTreeRenderer {
 
   private static func attributeLines(_ span: SpanData, indent: String, skipping: Set<String>) -> [String] {
     let pairs = span.attributes.filter { !skipping.contains($0.key) && $0.key != "rlm.step" }
-      .map { "\($0.key.replacingPrefix("rlm.", with: ""))=\(format($0.value))" }
+      .map { "\($0.key.replacingPrefix("rlm.", with: ""))=\($0.value.description)" }
     guard !pairs.isEmpty else { return [] }
     // Wrap the attribute list at a readable width.
     var lines: [String] = []
@@ -58,7 +58,7 @@ enum SpanTreeRenderer {
       let text =
         event.attributes.first.map { attribute -> String in
           if case .string(let raw) = attribute.value { return raw }
-          return format(attribute.value)
+          return attribute.value.description
         } ?? ""
       return indent + "• \(event.name): " + preview(text)
     }
@@ -84,15 +84,6 @@ enum SpanTreeRenderer {
   private static func rounded(_ value: Double) -> String {
     let tenths = (value * 10).rounded() / 10
     return tenths == tenths.rounded() ? String(Int(tenths)) : String(tenths)
-  }
-
-  private static func format(_ value: AttributeValue) -> String {
-    switch value {
-    case .string(let text): return "\"" + text + "\""
-    case .bool(let flag): return String(flag)
-    case .int(let number): return String(number)
-    case .double(let number): return String(number)
-    }
   }
 
   /// The first line of a text, shortened for one terminal line.

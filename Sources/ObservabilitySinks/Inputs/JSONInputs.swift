@@ -8,6 +8,11 @@ extension RunParams {
       maxSteps: json["max_steps"]?.integerValue ?? 0,
       model: json["model"].map(\.pythonString) ?? "unknown"
     )
+    passedThrough =
+      RunAttributeTypes(
+        maxSteps: PassedThrough.override(json["max_steps"]) { if case .int = $0 { true } else { false } },
+        model: PassedThrough.override(json["model"]) { if case .string = $0 { true } else { false } }
+      ).nonEmpty
   }
 }
 
@@ -30,6 +35,22 @@ extension StepEvent {
       ),
       reward: json["reward"]?.numberValue ?? 0.0
     )
+    passedThrough =
+      StepAttributeTypes(
+        step: PassedThrough.override(json["step"]) { if case .int = $0 { true } else { false } },
+        actionType: PassedThrough.override(action["action"]) { if case .string = $0 { true } else { false } },
+        reward: PassedThrough.override(json["reward"]) { if case .double = $0 { true } else { false } },
+        success: PassedThrough.override(observation["success"]) { if case .bool = $0 { true } else { false } }
+      ).nonEmpty
+  }
+
+  /// The event with the JSON value of the hook's `cumulative_reward` argument, kept as the
+  /// reference would pass it through (an integer stays an integer attribute).
+  func with(cumulativeReward json: JSONValue) -> StepEvent {
+    var event = self
+    let override = PassedThrough.override(json) { if case .double = $0 { true } else { false } }
+    event.passedThrough = (passedThrough ?? StepAttributeTypes()).with(cumulativeReward: override)
+    return event
   }
 }
 
@@ -45,6 +66,7 @@ extension RunResult {
       startedAt: json["started_at"].flatMap(\.timestamp),
       finishedAt: json["finished_at"].flatMap(\.timestamp)
     )
+    if let completed = json["completed"], !(completed.isBool) { completedText = completed.pythonString }
   }
 }
 
@@ -57,6 +79,11 @@ extension JSONValue {
     case .bool(let value): return value ? 1 : 0
     default: return nil
     }
+  }
+
+  var isBool: Bool {
+    if case .bool = self { return true }
+    return false
   }
 
   /// `float(value)` for numbers and booleans.

@@ -37,9 +37,9 @@ final class RLMInstruments {
     return reward.cell(for: runId) { HistogramCell(startTime: now, bucketCount: bucketCount) }
   }
 
-  func durationCell(completed: Bool, now: UInt64) -> HistogramCell {
+  func durationCell(completed: String, now: UInt64) -> HistogramCell {
     let bucketCount = bounds.count + 1
-    return runDuration.cell(for: completed ? "True" : "False") {
+    return runDuration.cell(for: completed) {
       HistogramCell(startTime: now, bucketCount: bucketCount)
     }
   }

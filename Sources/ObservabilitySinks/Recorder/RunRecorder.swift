@@ -71,7 +71,7 @@ final class RunRecorder: Sendable {
       if let instruments = state.instruments, let duration = result.durationSeconds,
         instruments.acceptsHistogramValue(duration)
       {
-        instruments.durationCell(completed: result.completed, now: now).record(
+        instruments.durationCell(completed: result.completedLabel, now: now).record(
           duration, bounds: instruments.bounds)
       }
       return run.runRecord(runId: runId, endTime: now, ending: .finished(result, runPath: runPath))

@@ -50,16 +50,23 @@ extension StepSpanRecord {
     return SpanData(
       traceId: identity.traceId, spanId: identity.spanId, parentSpanId: identity.parentSpanId,
       name: "rlm.step", startTimeUnixNano: startTime, endTimeUnixNano: endTime,
-      attributes: [
-        Attribute("rlm.run_id", .string(runId)),
-        Attribute("rlm.step", .int(Int64(event.step))),
-        Attribute("rlm.action_type", .string(event.action.action)),
-        Attribute("rlm.reward", .double(event.reward)),
-        Attribute("rlm.cumulative_reward", .double(cumulativeReward)),
-        Attribute("rlm.success", .bool(event.observation.success)),
-      ],
+      attributes: attributes(),
       events: events, status: status, flags: identity.flags, traceState: identity.traceState
     )
+  }
+
+  /// The step's attributes in the reference's order, with JSON types kept where they were given.
+  private func attributes() -> [Attribute] {
+    let types = event.passedThrough
+    var attributes = [Attribute("rlm.run_id", .string(runId))]
+    attributes.reserveCapacity(6)
+    attributes.append("rlm.step", .int(Int64(event.step)), passedThrough: types?.step)
+    attributes.append("rlm.action_type", .string(event.action.action), passedThrough: types?.actionType)
+    attributes.append("rlm.reward", .double(event.reward), passedThrough: types?.reward)
+    attributes.append(
+      "rlm.cumulative_reward", .double(cumulativeReward), passedThrough: types?.cumulativeReward)
+    attributes.append("rlm.success", .bool(event.observation.success), passedThrough: types?.success)
+    return attributes
   }
 }
 
@@ -72,9 +79,10 @@ extension RunSpanRecord {
       Attribute("rlm.run_id", .string(runId)),
       Attribute("rlm.task", .string(task.prefix(scalars: TruncationLimit.task))),
       Attribute("rlm.environment", .string(environment)),
-      Attribute("rlm.max_steps", .int(Int64(params.maxSteps))),
-      Attribute("rlm.model", .string(params.model)),
     ]
+    attributes.append(
+      "rlm.max_steps", .int(Int64(params.maxSteps)), passedThrough: params.passedThrough?.maxSteps)
+    attributes.append("rlm.model", .string(params.model), passedThrough: params.passedThrough?.model)
     var events: [SpanEvent] = []
     let status: SpanStatus
     switch ending {

@@ -52,9 +52,11 @@ public struct HookScript: Sendable {
         runId: try text("run_id"), task: try text("task"), environment: try text("environment"),
         params: RunParams(json: element["params"] ?? .object([])))
     case "on_step":
+      let cumulative = element["cumulative_reward"] ?? .double(0)
       return .step(
-        runId: try text("run_id"), event: StepEvent(json: element["event"] ?? .object([])),
-        cumulativeReward: element["cumulative_reward"]?.numberValue ?? 0)
+        runId: try text("run_id"),
+        event: StepEvent(json: element["event"] ?? .object([])).with(cumulativeReward: cumulative),
+        cumulativeReward: cumulative.numberValue ?? 0)
     case "on_run_end":
       return .runEnd(
         runId: try text("run_id"), result: RunResult(json: element["result"] ?? .object([])),

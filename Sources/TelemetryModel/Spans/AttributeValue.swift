@@ -8,6 +8,21 @@ public enum AttributeValue: Hashable, Sendable {
   case int(Int64)
   /// A double-precision float.
   case double(Double)
+  /// No value: an `AnyValue` with nothing set, which is what the reference sends for a `None`.
+  case empty
+}
+
+extension AttributeValue: CustomStringConvertible {
+  /// The value as a reader expects it: strings quoted, `null` for ``empty``.
+  public var description: String {
+    switch self {
+    case .string(let text): return "\"" + text + "\""
+    case .bool(let flag): return String(flag)
+    case .int(let number): return String(number)
+    case .double(let number): return String(number)
+    case .empty: return "null"
+    }
+  }
 }
 
 /// One key/value pair of a span, event, resource or data point.

@@ -127,6 +127,7 @@ enum GoldenNormalizer {
     case .bool(let flag): return .object([("type", .string("bool")), ("value", .bool(flag))])
     case .int(let number): return .object([("type", .string("int")), ("value", .int(number))])
     case .double(let number): return .object([("type", .string("double")), ("value", .double(number))])
+    case .empty: return .object([("type", .string("empty")), ("value", .null)])
     }
   }
 

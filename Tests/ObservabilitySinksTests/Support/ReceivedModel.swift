@@ -126,6 +126,7 @@ enum ReceivedModel {
         return Attribute(key, .int(parsed))
       }
       if let number = value["double_value"] as? Double { return Attribute(key, .double(number)) }
+      if value.isEmpty { return Attribute(key, .empty) }
       throw Malformed(description: "attribute value: \(pair)")
     }
   }
