@@ -315,7 +315,7 @@ struct HostileCollectorTests {
     let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(1)) }
     #expect(!flush.wait())
     #expect(!delivered)
-    #expect(waited < .milliseconds(1100))
+    #expect(waited < .milliseconds(1500))  // 1 s deadline; the slack is for a loaded CI machine
     let status = sink.status()
     #expect(status.spansFailed == 2 && status.spansPending == 0)
     FaultReport.row(
