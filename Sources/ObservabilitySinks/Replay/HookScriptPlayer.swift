@@ -27,7 +27,7 @@ public struct HookScriptPlayer {
       let time = index < script.times.count ? script.times[index] : nil
       switch call {
       case .runStart(let runId, let task, let environment, let params):
-        sink.recorder?.runStarted(
+        sink.startRun(
           runId: runId, task: task, environment: environment, params: params, parent: nil, at: time)
       case .step(let runId, let event, let cumulativeReward):
         sink.recorder?.stepFinished(runId: runId, event: event, cumulativeReward: cumulativeReward, at: time)

@@ -170,6 +170,15 @@ public final class OpenTelemetrySink: ObservabilitySink {
   public func onRunStart(
     runId: String, task: String, environment: String, params: RunParams, parent: TraceParent?
   ) {
+    startRun(runId: runId, task: task, environment: environment, params: params, parent: parent, at: nil)
+  }
+
+  /// Starts a run at `time` (Unix nanoseconds; `nil` is now), resolving its parent: `parent`, else
+  /// `TRACEPARENT`, else the task's `ServiceContext`.
+  func startRun(
+    runId: String, task: String, environment: String, params: RunParams, parent: TraceParent?,
+    at time: UInt64?
+  ) {
     guard let recorder else { return }
     let resolved: SpanParent?
     if let parent {
@@ -181,7 +190,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
     } else {
       resolved = nil
     }
-    recorder.runStarted(runId: runId, task: task, environment: environment, params: params, parent: resolved)
+    recorder.runStarted(
+      runId: runId, task: task, environment: environment, params: params, parent: resolved, at: time)
   }
 
   /// Records the step as an `rlm.step` child of the run's span, counts it in `rlm.steps` and its
