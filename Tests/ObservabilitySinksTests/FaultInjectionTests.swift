@@ -26,14 +26,10 @@ struct FaultInjectionTests {
     _ endpoint: String, timeout: Duration = .seconds(10),
     configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in }
   ) -> OpenTelemetrySink {
-    var configuration = OpenTelemetrySinkConfiguration()
-    configuration.environment = [:]
-    configuration.retryPolicy = RetryPolicy(
-      initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400), maxAttempts: 20)
-    configuration.traces.timeout = timeout
-    configure(&configuration)
-    return OpenTelemetrySink(
-      enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
+    otlpSink(endpoint) {
+      $0.traces.timeout = timeout
+      configure(&$0)
+    }
   }
 
   private func receiver(_ configure: (inout OTLPReceiverOptions) -> Void = { _ in }) throws
@@ -274,17 +270,6 @@ struct FaultInjectionTests {
 
 @Suite("Hostile collectors and edge settings", .serialized)
 struct HostileCollectorTests {
-  private func sink(_ endpoint: String, configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in })
-    -> OpenTelemetrySink
-  {
-    var configuration = OpenTelemetrySinkConfiguration()
-    configuration.environment = [:]
-    configuration.retryPolicy = RetryPolicy(
-      initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400))
-    configure(&configuration)
-    return OpenTelemetrySink(
-      enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
-  }
 
   @Test func aNegativeRetryDelayIsIgnoredNotACrash() throws {
     var options = OTLPReceiverOptions()
@@ -293,7 +278,7 @@ struct HostileCollectorTests {
     options.retryInfoDelay = .seconds(-10_000_000_000)
     let receiver = try OTLPTestReceiver(options: options)
     defer { receiver.stop() }
-    let sink = sink(receiver.endpoint)
+    let sink = otlpSink(receiver.endpoint)
     playRuns(sink, runs: 1, steps: 1)
     #expect(!sink.shutdown(timeout: .seconds(10)))
     #expect(receiver.calls().count == 1)
@@ -306,7 +291,7 @@ struct HostileCollectorTests {
     options.retryInfoDelay = .seconds(5)
     let receiver = try OTLPTestReceiver(options: options)
     defer { receiver.stop() }
-    let sink = sink(receiver.endpoint) { $0.traces.timeout = .seconds(30) }
+    let sink = otlpSink(receiver.endpoint) { $0.traces.timeout = .seconds(30) }
     playRuns(sink, runs: 1, steps: 1)
     // A flush starts the export; its first attempt fails and a 5 s backoff begins.
     let flush = Background { sink.forceFlush(timeout: .seconds(30)) }
@@ -325,7 +310,7 @@ struct HostileCollectorTests {
   @Test func aSplitBatchCountsOnlyTheFailedPartAsFailed() throws {
     let receiver = try OTLPTestReceiver()
     defer { receiver.stop() }
-    let sink = sink(receiver.endpoint) { $0.maxExportBatchSize = 64 }
+    let sink = otlpSink(receiver.endpoint) { $0.maxExportBatchSize = 64 }
     let huge = String(repeating: "p", count: 5 * 1024 * 1024)
     for run in 0..<4 {
       sink.onRunStart(runId: "r\(run)", task: "t", environment: "e", params: RunParams())
@@ -341,7 +326,7 @@ struct HostileCollectorTests {
     let receiver = try OTLPTestReceiver()
     defer { receiver.stop() }
     #expect(OTLPExporterOptions(timeout: .zero).effectiveTimeout == OTLPExporterOptions.noLimit)
-    let sink = sink(receiver.endpoint) {
+    let sink = otlpSink(receiver.endpoint) {
       $0.traces.timeout = .zero
       $0.exportTimeout = .zero
     }

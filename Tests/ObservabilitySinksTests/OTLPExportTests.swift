@@ -4,19 +4,6 @@ import TelemetryModel
 import TestSupport
 import Testing
 
-/// A sink exporting over OTLP/gRPC to the test receiver, configured in code.
-func otlpSink(
-  _ receiver: OTLPTestReceiver, metricsEnabled: Bool = true,
-  configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in }
-) -> OpenTelemetrySink {
-  var configuration = OpenTelemetrySinkConfiguration()
-  configuration.environment = [:]
-  configuration.retryPolicy = RetryPolicy(initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(400))
-  configure(&configuration)
-  return OpenTelemetrySink(
-    enabled: true, endpoint: receiver.endpoint, metricsEnabled: metricsEnabled, configuration: configuration)
-}
-
 func playRuns(_ sink: OpenTelemetrySink, runs: Int, steps: Int, prefix: String = "r") {
   for run in 0..<runs {
     let runId = "\(prefix)\(run)"

@@ -8,14 +8,10 @@ struct TLSExportTests {
   private func sink(_ endpoint: String, configure: (inout OpenTelemetrySinkConfiguration) -> Void)
     -> OpenTelemetrySink
   {
-    var configuration = OpenTelemetrySinkConfiguration()
-    configuration.environment = [:]
-    configuration.traces.timeout = .seconds(3)
-    configuration.retryPolicy = RetryPolicy(
-      initialBackoff: .milliseconds(100), maxBackoff: .milliseconds(200))
-    configure(&configuration)
-    return OpenTelemetrySink(
-      enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
+    otlpSink(endpoint) {
+      $0.traces.timeout = .seconds(3)
+      configure(&$0)
+    }
   }
 
   @Test func tlsWithTheRightCAWorksAndAWrongCAFailsClearly() throws {
