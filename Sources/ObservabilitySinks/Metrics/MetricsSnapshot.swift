@@ -15,13 +15,19 @@ struct MetricsSnapshot {
     var accumulator: HistogramAccumulator
   }
 
+  /// The points of one instrument, and the key of its one attribute.
+  struct Series<Value> {
+    var attributeKey: String
+    var values: [Value]
+  }
+
   var time: UInt64
   var temporality: AggregationTemporality
   var bounds: [Double]
-  var runs: [SumValue]
-  var steps: [SumValue]
-  var reward: [HistogramValue]
-  var runDuration: [HistogramValue]
+  var runs: Series<SumValue>
+  var steps: Series<SumValue>
+  var reward: Series<HistogramValue>
+  var runDuration: Series<HistogramValue>
 
   /// The metrics in the reference's order, leaving out instruments with no point.
   func metricData() -> [MetricData] {
@@ -29,11 +35,12 @@ struct MetricsSnapshot {
     func attributes(_ key: String?, _ attributeKey: String) -> [Attribute] {
       key.map { [Attribute(attributeKey, .string($0))] } ?? [Attribute("otel.metric.overflow", .bool(true))]
     }
-    func sum(_ values: [SumValue], _ name: String, _ description: String, _ attributeKey: String) {
-      guard !values.isEmpty else { return }
-      let points = values.map {
+    func sum(_ series: Series<SumValue>, _ name: String, _ description: String) {
+      guard !series.values.isEmpty else { return }
+      let points = series.values.map {
         SumDataPoint(
-          attributes: attributes($0.key, attributeKey), startTimeUnixNano: $0.start, timeUnixNano: time,
+          attributes: attributes($0.key, series.attributeKey), startTimeUnixNano: $0.start,
+          timeUnixNano: time,
           value: $0.value)
       }
       out.append(
@@ -41,15 +48,13 @@ struct MetricsSnapshot {
           name: name, description: description, unit: "1",
           points: .sum(points, temporality: temporality, isMonotonic: true)))
     }
-    func histogram(
-      _ values: [HistogramValue], _ name: String, _ description: String, _ unit: String,
-      _ attributeKey: String
-    ) {
-      guard !values.isEmpty else { return }
-      let points = values.map { value in
+    func histogram(_ series: Series<HistogramValue>, _ name: String, _ description: String, _ unit: String) {
+      guard !series.values.isEmpty else { return }
+      let points = series.values.map { value in
         let accumulator = value.accumulator
         return HistogramDataPoint(
-          attributes: attributes(value.key, attributeKey), startTimeUnixNano: value.start, timeUnixNano: time,
+          attributes: attributes(value.key, series.attributeKey), startTimeUnixNano: value.start,
+          timeUnixNano: time,
           count: accumulator.count, sum: accumulator.sum, min: accumulator.count > 0 ? accumulator.min : nil,
           max: accumulator.count > 0 ? accumulator.max : nil, explicitBounds: bounds,
           bucketCounts: accumulator.bucketCounts)
@@ -59,10 +64,10 @@ struct MetricsSnapshot {
           name: name, description: description, unit: unit,
           points: .histogram(points, temporality: temporality)))
     }
-    sum(runs, "rlm.runs", "Number of RLM runs", "environment")
-    sum(steps, "rlm.steps", "Number of RLM steps", "run_id")
-    histogram(reward, "rlm.reward", "Reward distribution", "1", "run_id")
-    histogram(runDuration, "rlm.run_duration", "Run duration in seconds", "s", "completed")
+    sum(runs, "rlm.runs", "Number of RLM runs")
+    sum(steps, "rlm.steps", "Number of RLM steps")
+    histogram(reward, "rlm.reward", "Reward distribution", "1")
+    histogram(runDuration, "rlm.run_duration", "Run duration in seconds", "s")
     return out
   }
 }

@@ -57,8 +57,8 @@ final class RLMInstruments {
   /// The values of every series, read (and, for delta, reset) under the recorder's lock: plain
   /// numbers and shared bucket arrays, so that the lock is held only for the reading.
   func snapshot(at time: UInt64, temporality: AggregationTemporality) -> MetricsSnapshot {
-    func sums(_ table: SeriesTable<SumCell>) -> [MetricsSnapshot.SumValue] {
-      table.series().compactMap { key, cell in
+    func sums(_ table: SeriesTable<SumCell>) -> MetricsSnapshot.Series<MetricsSnapshot.SumValue> {
+      let values: [MetricsSnapshot.SumValue] = table.series().compactMap { key, cell in
         switch temporality {
         case .cumulative:
           return .init(key: key, start: cell.startTime, value: cell.value)
@@ -71,9 +71,12 @@ final class RLMInstruments {
             ? nil : .init(key: key, start: cell.intervalStart, value: cell.intervalValue)
         }
       }
+      return .init(attributeKey: table.attributeKey, values: values)
     }
-    func histograms(_ table: SeriesTable<HistogramCell>) -> [MetricsSnapshot.HistogramValue] {
-      table.series().compactMap { key, cell in
+    func histograms(_ table: SeriesTable<HistogramCell>)
+      -> MetricsSnapshot.Series<MetricsSnapshot.HistogramValue>
+    {
+      let values: [MetricsSnapshot.HistogramValue] = table.series().compactMap { key, cell in
         switch temporality {
         case .cumulative:
           return .init(key: key, start: cell.startTime, accumulator: cell.total)
@@ -86,6 +89,7 @@ final class RLMInstruments {
             ? nil : .init(key: key, start: cell.intervalStart, accumulator: cell.interval)
         }
       }
+      return .init(attributeKey: table.attributeKey, values: values)
     }
     return MetricsSnapshot(
       time: time, temporality: temporality, bounds: bounds, runs: sums(runs), steps: sums(steps),

@@ -16,8 +16,6 @@ struct SeriesTable<Cell: AnyObject> {
     self.limit = limit
   }
 
-  var isEmpty: Bool { order.isEmpty && overflow == nil }
-
   mutating func cell(for key: String, make: () -> Cell) -> Cell {
     if let cell = cells[key] { return cell }
     if order.count >= limit {
