@@ -58,7 +58,12 @@ struct EnvironmentFactoryTests {
   }
 
   @Test func unknownExporterNameKeepsTheDefault() {
-    let sink = createOtelSinkFromEnv(["DSPY_RLM_OTEL_ENABLED": "true", "OTEL_TRACES_EXPORTER": "zipkin"])
-    #expect(sink.status().detail == "in-memory (no exporter)")
+    let sink = createOtelSinkFromEnv([
+      "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_TRACES_EXPORTER": "zipkin",
+      "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1",
+    ])
+    #expect(sink.status().detail == "http://127.0.0.1:1")  // still OTLP, the default
+    sink.shutdown(timeout: .milliseconds(100))
   }
+
 }

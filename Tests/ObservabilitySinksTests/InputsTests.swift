@@ -56,9 +56,17 @@ struct InputsTests {
         ]))
   }
 
-  @Test(arguments: ["", "[1,]", "{\"a\" 1}", "[1] 2", "\"\\x\"", "tru", "01", "\"a", "[-]"])
-  func malformedJSONThrowsWithAnOffset(text: String) {
+  @Test(arguments: [
+    ("", 0), ("[1,]", 3), ("{\"a\" 1}", 5), ("[1] 2", 4), ("\"\\x\"", 3), ("tru", 0), ("01", 1), ("\"a", 2),
+    ("[-]", 2),
+  ])
+  func malformedJSONThrowsWithTheOffsetOfTheFault(text: String, offset: Int) {
     #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+    do {
+      _ = try JSONValue(parsing: text)
+    } catch {
+      #expect(error.offset == offset, "\(error)")
+    }
   }
 
   @Test func deeplyNestedJSONIsRefusedNotACrash() {

@@ -250,6 +250,7 @@ struct SpanTreeTests {
   @Test func disabledSinkRecordsNothingAndSaysSo() {
     let spans = InMemorySpanExporter()
     var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = [:]
     configuration.spanExporter = spans
     let sink = OpenTelemetrySink(enabled: false, configuration: configuration)
     sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())

@@ -70,3 +70,60 @@ struct TraceParentTests {
     #expect(alone.parentSpanId == nil && alone.traceId != joined.traceId)
   }
 }
+
+@Suite("Which parent wins")
+struct TraceParentPrecedenceTests {
+  static let fromEnvironment = "00-11111111111111111111111111111111-2222222222222222-01"
+  static let explicit = "00-33333333333333333333333333333333-4444444444444444-01"
+  static let inContext = "00-55555555555555555555555555555555-6666666666666666-01"
+
+  private func sink(_ spans: InMemorySpanExporter) -> OpenTelemetrySink {
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.spanExporter = spans
+    configuration.environment = ["TRACEPARENT": Self.fromEnvironment]
+    return OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
+  }
+
+  @Test func explicitBeatsEnvironmentWhichBeatsServiceContext() throws {
+    let spans = InMemorySpanExporter()
+    let sink = sink(spans)
+    var context = ServiceContext.topLevel
+    context.traceContext = try TraceContext(traceParentHeaderValue: Self.inContext)
+    ServiceContext.withValue(context) {
+      sink.onRunStart(
+        runId: "explicit", task: "t", environment: "e", params: RunParams(),
+        parent: try? TraceParent(traceparent: Self.explicit))
+      sink.onRunStart(runId: "inherited", task: "t", environment: "e", params: RunParams())
+    }
+    _ = HookScriptPlayer(sleepScale: 0).play(
+      HookScript(calls: [.runStart(runId: "replayed", task: "t", environment: "e", params: RunParams())]),
+      on: sink)
+    for runId in ["explicit", "inherited", "replayed"] {
+      sink.onRunEnd(runId: runId, result: RunResult(), runPath: "")
+    }
+    sink.forceFlush()
+    let traces = Dictionary(
+      uniqueKeysWithValues: spans.finishedSpans.compactMap { span -> (String, String)? in
+        guard case .string(let runId)? = span.attributes["rlm.run_id"] else { return nil }
+        return (runId, span.traceId.hex)
+      })
+    #expect(traces["explicit"] == "33333333333333333333333333333333")
+    #expect(traces["inherited"] == "11111111111111111111111111111111")
+    #expect(traces["replayed"] == "11111111111111111111111111111111")
+  }
+
+  @Test func anInvalidTraceparentWarnsAndRunsStartNewTraces() throws {
+    let logs = CapturedLogs()
+    let spans = InMemorySpanExporter()
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.spanExporter = spans
+    configuration.logger = logs.logger
+    configuration.environment = ["TRACEPARENT": "00-not-a-traceparent"]
+    let sink = OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
+    sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
+    sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
+    sink.forceFlush()
+    #expect(spans.finishedSpans.first?.parentSpanId == nil)
+    #expect(logs.messages.withLock { $0 }.contains { $0.contains("TRACEPARENT") })
+  }
+}

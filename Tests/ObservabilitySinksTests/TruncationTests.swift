@@ -76,12 +76,14 @@ struct TruncationTests {
     }
   }
 
-  @Test func asciiTextOfExactlyTheLimitIsUnchanged() throws {
-    let task = String(repeating: "a", count: 500)
+  @Test(arguments: [499, 500, 501])
+  func asciiTaskAroundTheLimitIsCutOnlyPastIt(length: Int) throws {
+    let task = String(repeating: "a", count: length)
     let test = TestSink()
-    test.sink.onRunStart(runId: "r", task: task + "b", environment: "e", params: RunParams())
+    test.sink.onRunStart(runId: "r", task: task, environment: "e", params: RunParams())
     test.sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
     let run = try #require(test.spans(named: "rlm.run").first)
-    #expect(run.attribute("rlm.task") == .string(task))
+    #expect(run.attribute("rlm.task") == .string(String(repeating: "a", count: min(length, 500))))
   }
+
 }

@@ -3,7 +3,7 @@ import TelemetryModel
 /// Where an OTLP/gRPC exporter sends, parsed from the forms users write.
 ///
 /// Accepted: `http://host:port` (plaintext), `https://host:port` (TLS), `host:port` and
-/// `dns:///host:port` (plaintext unless told otherwise), `unix:/path`. A trailing `/` is ignored;
+/// `dns:///host:port` (TLS unless `insecure` is set, as the specification says), `unix:/path`. A trailing `/` is ignored;
 /// a missing port is 4317 for `http`, 443 for `https`. The gRPC core wants a target without a
 /// URL scheme (it would take `http://h:p` for a host name), so ``target`` never has one.
 public struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {

@@ -1,7 +1,7 @@
 /// How one OTLP/gRPC exporter (traces or metrics) connects and sends.
 ///
 /// Every property is optional: `nil` means "not set here", so that the value can come from the
-/// environment (`OTEL_EXPORTER_OTLP_*`) or the specification's default. See ``resolved(defaults:)``.
+/// environment (`OTEL_EXPORTER_OTLP_*`) or the specification's default (see ``merged(over:)``).
 public struct OTLPExporterOptions: Hashable, Sendable {
   /// The collector: `http://host:port`, `https://host:port`, `host:port` or `dns:///host:port`.
   public var endpoint: String?

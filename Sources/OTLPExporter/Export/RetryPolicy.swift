@@ -3,7 +3,7 @@ import GRPCCoreClient
 /// When and how long to wait before sending a failed export again, as the OTLP specification
 /// says: retry CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE and DATA_LOSS;
 /// RESOURCE_EXHAUSTED only when the server sent `RetryInfo`; never anything else. The wait is the
-/// server's `RetryInfo` delay when it gave one, else exponential backoff with full jitter; all
+/// server's `RetryInfo` delay when it gave one, else exponential backoff with jitter (a random wait between half the bound and the bound); all
 /// of it within the export's timeout.
 public struct RetryPolicy: Hashable, Sendable {
   /// The first backoff's upper bound.

@@ -81,6 +81,18 @@ struct SinkSettings {
     if let timeout = traces.timeout, timeout < .zero { traces.timeout = nil }
     if let timeout = metrics.timeout, timeout < .zero { metrics.timeout = nil }
 
+    for name in [
+      "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+      "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
+    ] {
+      if let protocolName = environment.text(name), protocolName.lowercased() != "grpc" {
+        logger.warning("\(name)='\(protocolName)' is not supported: this exporter speaks OTLP over gRPC only")
+      }
+    }
+    if let traceparent = environment.text("TRACEPARENT"), TraceParent.fromEnvironment(self.environment) == nil
+    {
+      logger.warning("TRACEPARENT='\(traceparent)' is not a valid W3C traceparent; runs start new traces")
+    }
     let fromEnvironment = (environment.pairs("OTEL_RESOURCE_ATTRIBUTES") ?? []).map {
       Attribute($0.key, .string($0.value))
     }

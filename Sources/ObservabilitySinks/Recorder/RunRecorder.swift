@@ -92,14 +92,11 @@ final class RunRecorder: Sendable {
     return snapshot?.metricData() ?? []
   }
 
-  /// How many runs are between start and end.
-  var activeRunCount: Int { state.withLock { $0.runs.count } }
-
-  /// Runs replaced by a second start with the same id.
-  var runsSuperseded: Int { state.withLock { $0.runsSuperseded } }
-
-  /// Histogram values refused (negative or not finite).
-  var rejectedMetricValues: Int { state.withLock { $0.instruments?.rejectedValues ?? 0 } }
+  /// The recorder's own counts, read under one lock: runs between start and end, runs replaced
+  /// by a second start with the same id, histogram values refused (negative or not finite).
+  var counts: (activeRuns: Int, runsSuperseded: Int, rejectedMetricValues: Int) {
+    state.withLock { ($0.runs.count, $0.runsSuperseded, $0.instruments?.rejectedValues ?? 0) }
+  }
 
   private func finish(_ record: SpanRecord) {
     counters.spansRecorded.wrappingAdd(1, ordering: .relaxed)

@@ -139,9 +139,11 @@ public final class OpenTelemetrySink: ObservabilitySink {
     status.exportFailures = counters.exportFailures.load(ordering: .relaxed)
     status.metricExports = counters.metricExports.load(ordering: .relaxed)
     status.metricExportFailures = counters.metricExportFailures.load(ordering: .relaxed)
-    status.metricValuesRejected = recorder?.rejectedMetricValues ?? 0
-    status.runsSuperseded = recorder?.runsSuperseded ?? 0
-    status.activeRuns = recorder?.activeRunCount ?? 0
+    if let counts = recorder?.counts {
+      status.activeRuns = counts.activeRuns
+      status.runsSuperseded = counts.runsSuperseded
+      status.metricValuesRejected = counts.rejectedMetricValues
+    }
     status.metricExportStopped = metricExporter?.stoppedReason
     if spanExporter != nil {
       let settled = status.spansExported + status.spansDropped + status.spansFailed + status.spansRejected
