@@ -165,10 +165,7 @@ final class ExportWorker: Sendable {
   /// Counts what became of one batch; `true` when it was delivered.
   private func account(_ result: ExportResult, spans count: Int) -> Bool {
     let outcome = Settled(result, items: count)
-    counters.spansExported.wrappingAdd(outcome.delivered, ordering: .relaxed)
-    counters.spansRejected.wrappingAdd(outcome.rejected, ordering: .relaxed)
-    counters.spansFailed.wrappingAdd(outcome.failed, ordering: .relaxed)
-    if outcome.failed > 0 { counters.exportFailures.wrappingAdd(1, ordering: .relaxed) }
+    counters.spans.add(outcome)
     if let message = outcome.message { counters.recordError("span export: \(message)") }
     return result.isDelivered
   }
@@ -190,39 +187,9 @@ final class ExportWorker: Sendable {
       }
     }
     let outcome = Settled(result, items: points)
-    counters.dataPointsExported.wrappingAdd(outcome.delivered, ordering: .relaxed)
-    counters.dataPointsRejected.wrappingAdd(outcome.rejected, ordering: .relaxed)
-    counters.dataPointsFailed.wrappingAdd(outcome.failed, ordering: .relaxed)
-    if outcome.failed > 0 { counters.metricExportFailures.wrappingAdd(1, ordering: .relaxed) }
+    counters.dataPoints.add(outcome)
     if let message = outcome.message { counters.recordError("metric export: \(message)") }
     return result.isDelivered
-  }
-}
-
-/// How the items of one export call settled.
-private struct Settled {
-  var delivered = 0
-  var rejected = 0
-  var failed = 0
-  var message: String?
-
-  init(_ result: ExportResult, items: Int) {
-    switch result {
-    case .success:
-      delivered = items
-    case .partialSuccess(let count, let text):
-      rejected = min(max(0, count), items)
-      delivered = items - rejected
-      if rejected > 0 { message = "partial success: \(rejected) rejected: \(text)" }
-    case .failure(let text):
-      failed = items
-      message = "failed: \(text)"
-    case .partialFailure(let failedCount, let rejectedCount, let text):
-      failed = min(max(0, failedCount), items)
-      rejected = min(max(0, rejectedCount), items - failed)
-      delivered = items - failed - rejected
-      message = "\(failed) of \(items) failed: \(text)"
-    }
   }
 }
 

@@ -132,13 +132,13 @@ public final class OpenTelemetrySink: ObservabilitySink {
       name: name, enabled: enabled, available: available, detail: detail, serviceName: serviceName,
       metricsEnabled: metricsEnabled)
     status.spansRecorded = counters.spansRecorded.load(ordering: .relaxed)
-    status.spansExported = counters.spansExported.load(ordering: .relaxed)
+    status.spansExported = counters.spans.exported.load(ordering: .relaxed)
     status.spansDropped = counters.spansDropped.load(ordering: .relaxed)
-    status.spansFailed = counters.spansFailed.load(ordering: .relaxed)
-    status.spansRejected = counters.spansRejected.load(ordering: .relaxed)
-    status.exportFailures = counters.exportFailures.load(ordering: .relaxed)
+    status.spansFailed = counters.spans.failed.load(ordering: .relaxed)
+    status.spansRejected = counters.spans.rejected.load(ordering: .relaxed)
+    status.exportFailures = counters.spans.failedCalls.load(ordering: .relaxed)
     status.metricExports = counters.metricExports.load(ordering: .relaxed)
-    status.metricExportFailures = counters.metricExportFailures.load(ordering: .relaxed)
+    status.metricExportFailures = counters.dataPoints.failedCalls.load(ordering: .relaxed)
     if let counts = recorder?.counts {
       status.activeRuns = counts.activeRuns
       status.runsSuperseded = counts.runsSuperseded
@@ -149,9 +149,9 @@ public final class OpenTelemetrySink: ObservabilitySink {
       let settled = status.spansExported + status.spansDropped + status.spansFailed + status.spansRejected
       status.spansPending = max(0, status.spansRecorded - settled)
     }
-    status.dataPointsExported = counters.dataPointsExported.load(ordering: .relaxed)
-    status.dataPointsRejected = counters.dataPointsRejected.load(ordering: .relaxed)
-    status.dataPointsFailed = counters.dataPointsFailed.load(ordering: .relaxed)
+    status.dataPointsExported = counters.dataPoints.exported.load(ordering: .relaxed)
+    status.dataPointsRejected = counters.dataPoints.rejected.load(ordering: .relaxed)
+    status.dataPointsFailed = counters.dataPoints.failed.load(ordering: .relaxed)
     status.exportRetries = (spanExporter?.retries ?? 0) + (metricExporter?.retries ?? 0)
     if let error = counters.lastErrorRecord {
       status.lastError = error.message
