@@ -19,16 +19,22 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-service-context", from: "1.5.1"),
   ],
   targets: [
+    // What several targets share: the one Duration-to-deadline conversion, the one-shot hand-off,
+    // native threads, whitespace trimming and small-file reading. Not a product.
+    .target(name: "SinkSupport"),
     // The OpenTelemetry data model (spans, metric points, resource) and the exporter protocols.
     // Knows nothing about RLM runs, nor about gRPC.
     .target(name: "TelemetryModel"),
     // OTLP/gRPC export: endpoint and options, protobuf-c encoding, retries, the two exporters.
-    .target(name: "OTLPExporter", dependencies: ["TelemetryModel", "GRPCCoreClient", "COTLPProto", "CProtobufC"]),
+    .target(
+      name: "OTLPExporter",
+      dependencies: ["TelemetryModel", "GRPCCoreClient", "COTLPProto", "CProtobufC", "SinkSupport"]
+    ),
     // The public sink API: hooks, recorder, queue, export thread, console exporter.
     .target(
       name: "ObservabilitySinks",
       dependencies: [
-        "TelemetryModel", "OTLPExporter", .product(name: "Logging", package: "swift-log"),
+        "TelemetryModel", "OTLPExporter", "SinkSupport", .product(name: "Logging", package: "swift-log"),
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "ServiceContextModule", package: "swift-service-context"),
       ]
@@ -50,7 +56,7 @@ let package = Package(
     // protoc-c output for the project's OTLP subset; regenerate with scripts/generate-protos.sh.
     .target(name: "COTLPProto", dependencies: ["CProtobufC"], exclude: ["proto"]),
     // A thin Swift client over the gRPC C core: channel, completion-queue thread, unary calls, timers.
-    .target(name: "GRPCCoreClient", dependencies: ["CGRPCCore", "COTLPProto"]),
+    .target(name: "GRPCCoreClient", dependencies: ["CGRPCCore", "COTLPProto", "SinkSupport"]),
     .testTarget(
       name: "GRPCCoreClientTests",
       dependencies: ["GRPCCoreClient", "COTLPProto", "TestSupport"],

@@ -1,22 +1,22 @@
 import CGRPCCore
+import SinkSupport
 
-/// Conversions from Swift durations to the core's `gpr_timespec`.
+/// Conversions from the package's ``Deadline`` and `Duration` to the core's `gpr_timespec`.
 enum Timespec {
-  /// The monotonic instant `delay` from now; negative delays mean now, absurdly long ones never.
+  /// The core's monotonic instant for `deadline`; ``Deadline/never`` is the core's infinite future.
+  static func deadline(_ deadline: Deadline) -> gpr_timespec {
+    guard !deadline.isNever else { return gpr_inf_future(GPR_CLOCK_MONOTONIC) }
+    let remaining = gpr_time_from_nanos(deadline.remaining.saturatingNanoseconds, GPR_TIMESPAN)
+    return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), remaining)
+  }
+
+  /// The monotonic instant `delay` from now; negative delays mean now, unlimited ones never.
   static func deadline(after delay: Duration) -> gpr_timespec {
-    let (seconds, attoseconds) = delay.components
-    if seconds >= 100 * 365 * 86_400 { return gpr_inf_future(GPR_CLOCK_MONOTONIC) }
-    // Checked before multiplying: a server can send any retry delay, including a huge negative one.
-    guard seconds >= 0, attoseconds >= 0 else { return gpr_now(GPR_CLOCK_MONOTONIC) }
-    let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_nanos(nanoseconds, GPR_TIMESPAN))
+    deadline(Deadline(after: delay))
   }
 
   /// Whole milliseconds, clamped to the `int` range of integer channel arguments.
   static func milliseconds(_ duration: Duration) -> Int32 {
-    let (seconds, attoseconds) = duration.components
-    let millis = seconds.multipliedReportingOverflow(by: 1000)
-    if millis.overflow { return seconds < 0 ? 0 : Int32.max }
-    return Int32(clamping: max(0, millis.partialValue + attoseconds / 1_000_000_000_000_000))
+    Int32(clamping: duration.saturatingMilliseconds)
   }
 }

@@ -1,4 +1,5 @@
 import TelemetryModel
+import SinkSupport
 
 /// Where an OTLP/gRPC exporter sends, parsed from the forms users write.
 ///

@@ -1,3 +1,4 @@
+import SinkSupport
 /// How one OTLP/gRPC exporter (traces or metrics) connects and sends.
 ///
 /// Every property is optional: `nil` means "not set here", so that the value can come from the
@@ -52,8 +53,8 @@ public struct OTLPExporterOptions: Hashable, Sendable {
   /// The specification's default timeout.
   public static let defaultTimeout: Duration = .seconds(10)
 
-  /// A timeout that never ends in practice (a year): what "no limit" means here.
-  public static let noLimit: Duration = .seconds(365 * 24 * 3600)
+  /// What "no limit" means here: every wait reads it as never ending.
+  public static let noLimit: Duration = .unlimited
 
   /// The timeout to apply: ``timeout``, with zero (or less) meaning no limit, else the default.
   public var effectiveTimeout: Duration {

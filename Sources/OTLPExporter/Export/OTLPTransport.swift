@@ -1,5 +1,6 @@
 import Dispatch
 import GRPCCoreClient
+import SinkSupport
 import Synchronization
 import TelemetryModel
 
@@ -52,13 +53,13 @@ final class OTLPTransport: Sendable {
   /// Starts sending `request` with retries and returns at once; ``PendingCall/wait()`` gives the
   /// final outcome.
   func start(method: String, request: [UInt8], timeout: Duration) -> PendingCall {
-    let deadline = ContinuousClock.now + timeout
+    let deadline = Deadline(after: timeout)
     let pending = PendingCall(timeout: timeout)
     let client = self.client
     let metadata = self.metadata
     let retry = self.retry
     @Sendable func attempt(_ number: Int) {
-      let remaining = deadline - ContinuousClock.now
+      let remaining = deadline.remaining
       client.startUnary(
         method: method, request: request, metadata: metadata, timeout: max(remaining, .milliseconds(1)),
         waitForReady: false
@@ -69,7 +70,7 @@ final class OTLPTransport: Sendable {
         {
           let delay = retry.delay(afterAttempt: number, serverDelay: serverDelay)
           // A client already shut down runs no timer: then this result is final.
-          if ContinuousClock.now + delay < deadline, client.schedule(after: delay, { attempt(number + 1) }) {
+          if delay < deadline.remaining, client.schedule(after: delay, { attempt(number + 1) }) {
             return
           }
         }
@@ -96,9 +97,7 @@ final class OTLPTransport: Sendable {
     /// The final outcome; the call's own deadline ends it, the margin covers the queue thread's
     /// reaction time.
     func wait() -> Outcome {
-      let waitUntil =
-        DispatchTime.now() + .nanoseconds(Int(clamping: timeout.nanosecondsClamped)) + .seconds(2)
-      return outcome.wait(until: waitUntil)
+      return outcome.wait(until: Deadline(after: timeout.saturatingAdding(.seconds(2))))
         ?? Outcome(
           result: UnaryResult(status: .deadlineExceeded, message: "no answer within the export timeout"),
           attempts: 0)
@@ -116,14 +115,5 @@ final class OTLPTransport: Sendable {
     } catch {
       throw OTLPConfigurationError.unreadableCertificate(path: path, reason: error.description)
     }
-  }
-}
-
-extension Duration {
-  /// Whole nanoseconds, clamped to `Int64`.
-  var nanosecondsClamped: Int64 {
-    let (seconds, attoseconds) = components
-    if seconds > Int64.max / 1_000_000_000 { return .max }
-    return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
   }
 }

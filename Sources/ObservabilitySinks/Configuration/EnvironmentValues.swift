@@ -1,6 +1,7 @@
 import Logging
 import OTLPExporter
 import TelemetryModel
+import SinkSupport
 
 /// Reading environment variables the way the reference and the OpenTelemetry specification do.
 /// Every invalid value gets one warning naming the variable, and the default.

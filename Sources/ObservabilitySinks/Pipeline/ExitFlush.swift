@@ -1,4 +1,5 @@
 import Synchronization
+import SinkSupport
 
 #if canImport(Glibc)
   import Glibc

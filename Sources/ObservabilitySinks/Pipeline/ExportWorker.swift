@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import TelemetryModel
+import SinkSupport
 
 /// The export thread: takes finished spans from the queue in batches and collected metrics on
 /// their interval, and hands them to the exporters, one export at a time.
@@ -60,7 +61,7 @@ final class ExportWorker: Sendable {
     let workDeadline = Deadline(after: timeout - min(.milliseconds(200), timeout / 4))
     let request = beginShutdown(deadline: workDeadline)
     if let delivered = request.answer(until: workDeadline) {
-      return stopped.wait(until: deadline) && delivered
+      return stopped.wait(until: deadline) != nil && delivered
     }
     // An export is still in flight: cancel it, so that what it carried is counted as failed now
     // instead of hanging on past the caller's deadline.
@@ -220,13 +221,6 @@ struct CompletionRequest: Sendable {
 
   /// The answer, or `nil` when `waitDeadline` passed first.
   func answer(until waitDeadline: Deadline) -> Bool? {
-    answer.wait(until: waitDeadline.dispatchTime)
-  }
-}
-
-extension OneShot<Bool> {
-  /// Whether the value arrived before `deadline`.
-  func wait(until deadline: Deadline) -> Bool {
-    wait(until: deadline.dispatchTime) != nil
+    answer.wait(until: waitDeadline)
   }
 }

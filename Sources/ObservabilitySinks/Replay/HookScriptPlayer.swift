@@ -1,3 +1,4 @@
+import SinkSupport
 /// Plays a ``HookScript`` against a sink and records what `getTraceId` answered.
 public struct HookScriptPlayer {
   /// One `get_trace_id` answer.

@@ -1,6 +1,7 @@
 import Logging
 @_exported import OTLPExporter
 import ServiceContextModule
+import SinkSupport
 @_exported import TelemetryModel
 
 /// The OpenTelemetry sink of the reference (`rlm_code.rlm.observability_sinks.OpenTelemetrySink`):

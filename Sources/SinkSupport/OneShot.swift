@@ -21,8 +21,8 @@ package final class OneShot<Value: Sendable>: Sendable {
   }
 
   /// The value, or `nil` when `deadline` passed first. Any number of waits may be made.
-  package func wait(until deadline: DispatchTime) -> Value? {
-    guard done.wait(timeout: deadline) == .success else { return nil }
+  package func wait(until deadline: Deadline) -> Value? {
+    guard done.wait(timeout: deadline.dispatchTime) == .success else { return nil }
     done.signal()  // later waits return at once
     return value.withLock { $0 }
   }

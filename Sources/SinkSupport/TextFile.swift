@@ -5,12 +5,13 @@
 #endif
 
 /// Reads small text files (PEM certificates and keys) without Foundation.
-enum TextFile {
-  struct ReadError: Error, CustomStringConvertible {
-    var description: String
+package enum TextFile {
+  /// Why a file could not be read, in words.
+  package struct ReadError: Error, CustomStringConvertible {
+    package var description: String
   }
 
-  static func read(_ path: String, limit: Int = 16 * 1024 * 1024) throws(ReadError) -> String {
+  package static func read(_ path: String, limit: Int = 16 * 1024 * 1024) throws(ReadError) -> String {
     guard let file = fopen(path, "rb") else { throw ReadError(description: String(cString: strerror(errno))) }
     defer { fclose(file) }
     var bytes: [UInt8] = []

@@ -6,7 +6,7 @@
 
 /// A detached OS thread running a closure: the export thread and the waits of the async API run
 /// here, never on the Swift concurrency pool. This file is C-facing (pthreads).
-enum NativeThread {
+package enum NativeThread {
   private final class Body {
     let run: () -> Void
     init(_ run: @escaping () -> Void) { self.run = run }
@@ -16,7 +16,7 @@ enum NativeThread {
   /// export `pthread_setname_np` to Swift without `_GNU_SOURCE`). Returns
   /// `false` when the system refuses a thread.
   @discardableResult
-  static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+  package static func start(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
     let context = Unmanaged.passRetained(Body(body)).toOpaque()
     #if canImport(Glibc)
       var thread = pthread_t()
@@ -42,11 +42,12 @@ enum NativeThread {
     return true
   }
 
-  /// Blocks the calling thread for `duration`.
-  static func sleep(_ duration: Duration) {
-    let (seconds, attoseconds) = duration.components
-    guard seconds > 0 || attoseconds > 0 else { return }
-    var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+  /// Blocks the calling thread for `duration` (saturating: an unlimited one sleeps ~292 years).
+  package static func sleep(_ duration: Duration) {
+    let nanoseconds = duration.saturatingNanoseconds
+    guard nanoseconds > 0 else { return }
+    var request = timespec(
+      tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     var remaining = timespec()
     while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
   }
