@@ -6,38 +6,38 @@ struct ValidatedMetadata: Sendable {
   var value: [UInt8]
 }
 
-/// Checks outgoing metadata with the core's own rules before any call starts.
+/// Checks outgoing metadata with the core's own rules.
 ///
-/// The core rejects a batch with illegal metadata (`grpc_call_start_batch` fails and posts no event),
-/// so rejecting here gives the caller a clear ``GRPCStatusCode/invalidArgument`` instead.
-enum MetadataValidation {
+/// The core rejects a batch with illegal metadata (`grpc_call_start_batch` fails and posts no event).
+/// Exporters check their headers once at setup with ``problem(key:value:)``, so a bad entry is
+/// skipped with a warning; every call checks again, so the core never sees one.
+package enum MetadataValidation {
   /// The entries as bytes, or a message naming the first offending entry.
   static func validate(_ metadata: [(String, String)]) -> Result<[ValidatedMetadata], MetadataError> {
     var validated: [ValidatedMetadata] = []
     validated.reserveCapacity(metadata.count)
     for (key, value) in metadata {
-      let keyBytes = Array(key.utf8)
-      let valueBytes = Array(value.utf8)
-      if key.hasPrefix("grpc-") {
-        return .failure(
-          MetadataError(
-            message: "metadata key '\(key)' is reserved: keys starting with 'grpc-' belong to gRPC"))
-      }
-      if !isLegalKey(keyBytes) {
-        return .failure(
-          MetadataError(message: "metadata key '\(key)' is invalid: it must match [a-z0-9-_.]+"))
-      }
-      if !key.hasSuffix("-bin") && !isLegalTextValue(valueBytes) {
-        return .failure(
-          MetadataError(
-            message:
-              "metadata value for '\(key)' is invalid: text values must be printable ASCII (use a '-bin' key for bytes)"
-          )
-        )
-      }
-      validated.append(ValidatedMetadata(key: keyBytes, value: valueBytes))
+      if let problem = problem(key: key, value: value) { return .failure(MetadataError(message: problem)) }
+      validated.append(ValidatedMetadata(key: Array(key.utf8), value: Array(value.utf8)))
     }
     return .success(validated)
+  }
+
+  /// Why the core would refuse this entry, naming the key (escaped) but never the value; `nil`
+  /// when it is fine.
+  package static func problem(key: String, value: String) -> String? {
+    let shownKey = String(reflecting: key)
+    if key.hasPrefix("grpc-") {
+      return "metadata key \(shownKey) is reserved: keys starting with 'grpc-' belong to gRPC"
+    }
+    if !isLegalKey(Array(key.utf8)) {
+      return "metadata key \(shownKey) is invalid: it must match [a-z0-9-_.]+"
+    }
+    if !key.hasSuffix("-bin") && !isLegalTextValue(Array(value.utf8)) {
+      return
+        "metadata value for \(shownKey) is invalid: text values must be printable ASCII (use a '-bin' key for bytes)"
+    }
+    return nil
   }
 
   private static func isLegalKey(_ key: [UInt8]) -> Bool {

@@ -1,5 +1,5 @@
-import TelemetryModel
 import SinkSupport
+import TelemetryModel
 
 /// Where an OTLP/gRPC exporter sends, parsed from the forms users write.
 ///
@@ -46,6 +46,14 @@ public struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
     } else {
       schemeWantsTLS = nil
     }
+    // Credentials in the URL would be sent nowhere (gRPC has no userinfo) and shown in logs and
+    // status; refuse them without repeating them.
+    if rest.prefix(while: { $0 != "/" }).contains("@") {
+      throw .invalidEndpoint(
+        Self.hidingUserInfo(text),
+        "it holds a user name or password before '@'; send credentials in a header (OTEL_EXPORTER_OTLP_HEADERS) instead"
+      )
+    }
     // Drop a path: OTLP/gRPC has none, and Python's exporter ignores it too.
     if let slash = rest.firstIndex(of: "/") {
       let path = rest[slash...]
@@ -63,6 +71,18 @@ public struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
     }
     let hostPart = parsedHost.contains(":") ? "[\(parsedHost)]" : parsedHost
     target = "\(hostPart):\(number)"
+  }
+
+  /// `text` with everything between the scheme (if any) and the last `@` of the authority masked.
+  private static func hidingUserInfo(_ text: String) -> String {
+    var schemeEnd = text.firstRange(of: "://")?.upperBound ?? text.startIndex
+    // dns://resolver/host: the host's authority follows the resolver's.
+    if text.lowercased().hasPrefix("dns:"), let slash = text[schemeEnd...].firstIndex(of: "/") {
+      schemeEnd = text.index(after: slash)
+    }
+    let authorityEnd = text[schemeEnd...].firstIndex(of: "/") ?? text.endIndex
+    guard let at = text[schemeEnd..<authorityEnd].lastIndex(of: "@") else { return text }
+    return String(text[..<schemeEnd]) + "<credentials>" + String(text[at...])
   }
 
   private static func splitHostPort(_ authority: Substring, text: String) throws(OTLPConfigurationError) -> (

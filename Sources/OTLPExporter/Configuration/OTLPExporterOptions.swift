@@ -1,4 +1,6 @@
+import GRPCCoreClient
 import SinkSupport
+
 /// How one OTLP/gRPC exporter (traces or metrics) connects and sends.
 ///
 /// Every property is optional: `nil` means "not set here", so that the value can come from the
@@ -78,6 +80,9 @@ public struct OTLPHeader: Hashable, Sendable, CustomStringConvertible {
 
   /// The key with the value masked.
   public var description: String { "\(key)=<redacted>" }
+
+  /// Why gRPC would refuse this header (naming the key, never the value); `nil` when it is fine.
+  package var problem: String? { MetadataValidation.problem(key: key, value: value) }
 }
 
 /// Compression of OTLP requests.

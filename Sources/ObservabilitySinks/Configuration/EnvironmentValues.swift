@@ -1,7 +1,7 @@
 import Logging
 import OTLPExporter
-import TelemetryModel
 import SinkSupport
+import TelemetryModel
 
 /// Reading environment variables the way the reference and the OpenTelemetry specification do.
 /// Every invalid value gets one warning naming the variable, and the default.

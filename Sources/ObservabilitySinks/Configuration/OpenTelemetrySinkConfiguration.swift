@@ -63,8 +63,11 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   public var recentRunCapacity = 1024
   /// The environment the standard variables are read from; `nil` is the process's.
   public var environment: [String: String]?
-  /// Where the sink's warnings go.
+  /// Where the sink's warnings go: invalid settings, failed exports, dropped spans.
   public var logger = Logger(label: "ObservabilitySinks")
+  /// How often, at most, a problem that goes on (exports failing, spans dropped) is logged again
+  /// with how many more there were; the first one is always logged at once.
+  public var problemLogInterval: Duration = .seconds(30)
   /// Set by `createOtelSinkFromEnv`: the endpoint argument came from `OTEL_EXPORTER_OTLP_ENDPOINT`,
   /// so the per-signal variables win over it.
   var endpointIsFromEnvironment = false

@@ -23,11 +23,17 @@ struct SinkSettings {
       configuration.metricsExporter ?? environment.exporterKind("OTEL_METRICS_EXPORTER") ?? .otlp
 
     let shared = Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_")
+    var codeTraces = configuration.traces
+    codeTraces.headers = Self.acceptedHeaders(
+      codeTraces.headers, source: "traces.headers", logger: configuration.logger)
+    var codeMetrics = configuration.metrics
+    codeMetrics.headers = Self.acceptedHeaders(
+      codeMetrics.headers, source: "metrics.headers", logger: configuration.logger)
     traces = Self.signalOptions(
-      configuration.traces, signal: Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_TRACES_"),
+      codeTraces, signal: Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_TRACES_"),
       shared: shared, endpoint: endpoint, endpointIsFromEnvironment: configuration.endpointIsFromEnvironment)
     metrics = Self.signalOptions(
-      configuration.metrics, signal: Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_METRICS_"),
+      codeMetrics, signal: Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_METRICS_"),
       shared: shared, endpoint: endpoint, endpointIsFromEnvironment: configuration.endpointIsFromEnvironment)
     metricsTemporality =
       configuration.metricsTemporality
@@ -42,6 +48,12 @@ struct SinkSettings {
     var maxBatch =
       configuration.maxExportBatchSize ?? environment.positiveInt("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") ?? 512
     maxQueueSize = max(1, maxQueueSize)
+    if maxQueueSize > PipelineSettings.largestQueueSize {
+      configuration.logger.warning(
+        "the span queue size (\(maxQueueSize), from maxQueueSize or OTEL_BSP_MAX_QUEUE_SIZE) is above the largest this sink keeps; using \(PipelineSettings.largestQueueSize)"
+      )
+      maxQueueSize = PipelineSettings.largestQueueSize
+    }
     if maxBatch > maxQueueSize || maxBatch < 1 {
       configuration.logger.warning(
         "the export batch size (\(maxBatch)) must be between 1 and the queue size (\(maxQueueSize)); using \(min(max(1, maxBatch), maxQueueSize))"
@@ -73,6 +85,12 @@ struct SinkSettings {
       metricExportTimeout: Self.limit(
         fromCode(configuration.metricExportTimeout, "metricExportTimeout")
           ?? environment.milliseconds("OTEL_METRIC_EXPORT_TIMEOUT", allowZero: true) ?? .seconds(30)))
+    if configuration.problemLogInterval > .zero {
+      pipeline.problemLogInterval = configuration.problemLogInterval
+    } else {
+      logger.warning(
+        "problemLogInterval (\(configuration.problemLogInterval)) must be above zero; using 30 s")
+    }
     for (name, timeout) in [("traces.timeout", traces.timeout), ("metrics.timeout", metrics.timeout)] {
       if let timeout, timeout < .zero {
         logger.warning("\(name) (\(timeout)) is negative; using the default")
@@ -109,10 +127,24 @@ struct SinkSettings {
     return .seconds(60)
   }
 
+  /// The headers gRPC accepts; each one it would refuse is skipped with a warning naming `source`
+  /// and the key (never the value), so that one bad entry does not fail every export.
+  private static func acceptedHeaders(_ headers: [OTLPHeader]?, source: String, logger: Logger)
+    -> [OTLPHeader]?
+  {
+    headers?.filter { header in
+      guard let problem = header.problem else { return true }
+      logger.warning("\(source): skipped a header: \(problem); the other headers are sent")
+      return false
+    }
+  }
+
   private static func otlpOptions(_ environment: EnvironmentReader, prefix: String) -> OTLPExporterOptions {
     OTLPExporterOptions(
       endpoint: environment.text(prefix + "ENDPOINT"),
-      headers: environment.pairs(prefix + "HEADERS").map { $0.map { OTLPHeader($0.key, $0.value) } },
+      headers: acceptedHeaders(
+        environment.pairs(prefix + "HEADERS").map { $0.map { OTLPHeader($0.key, $0.value) } },
+        source: prefix + "HEADERS", logger: environment.logger),
       timeout: environment.milliseconds(prefix + "TIMEOUT", allowZero: true).map(limit),
       compression: environment.choice(prefix + "COMPRESSION", ["gzip": OTLPCompression.gzip, "none": .none]),
       insecure: environment.bool(prefix + "INSECURE"),

@@ -1,5 +1,5 @@
-import Synchronization
 import SinkSupport
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc

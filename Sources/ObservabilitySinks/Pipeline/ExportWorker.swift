@@ -1,7 +1,8 @@
 import Dispatch
+import Logging
+import SinkSupport
 import Synchronization
 import TelemetryModel
-import SinkSupport
 
 /// The export thread: takes finished spans from the queue in batches and collected metrics on
 /// their interval, and hands them to the exporters, one export at a time.
@@ -16,13 +17,23 @@ final class ExportWorker: Sendable {
   private let source: TelemetrySource
   private let settings: PipelineSettings
   private let counters: SinkCounters
+  private let log: LogTarget
   private let requests = Mutex(WorkerRequests())
   private let stopped = OneShot<Bool>()
+  /// Times the thread woke, for tests that prove it does not spin.
+  let wakeups = Atomic<Int>(0)
+
+  /// Where problems are logged, and the names of the destinations they mention.
+  struct LogTarget: Sendable {
+    var logger: Logger
+    var spanDestination: String
+    var metricDestination: String
+  }
 
   init(
     queue: SpanQueue, spanExporter: (any SpanExporter)?, metricExporter: (any MetricExporter)?,
     collectMetrics: @escaping @Sendable (AggregationTemporality) -> [MetricData], source: TelemetrySource,
-    settings: PipelineSettings, counters: SinkCounters
+    settings: PipelineSettings, counters: SinkCounters, log: LogTarget
   ) {
     self.queue = queue
     self.spanExporter = spanExporter
@@ -31,6 +42,7 @@ final class ExportWorker: Sendable {
     self.source = source
     self.settings = settings
     self.counters = counters
+    self.log = log
   }
 
   /// Starts the export thread; `false` when the system refuses a thread.
@@ -86,31 +98,42 @@ final class ExportWorker: Sendable {
 
   private func run() {
     var spare = queue.makeSpare()
+    var problems = ProblemLog(
+      logger: log.logger, interval: settings.problemLogInterval, spanDestination: log.spanDestination,
+      metricDestination: log.metricDestination)
+    var dropsReported = 0
     var nextSpanExport = Deadline(after: settings.scheduleDelay)
     var nextMetricExport = Deadline(after: settings.metricExportInterval)
     while true {
       let wakeAt = metricExporter == nil ? nextSpanExport : min(nextSpanExport, nextMetricExport)
       _ = queue.batchReady.wait(timeout: wakeAt.dispatchTime)
+      wakeups.wrappingAdd(1, ordering: .relaxed)
       let (flushes, shutdownRequest) = requests.withLock { requests in
         defer { requests.flushes.removeAll() }
         return (requests.flushes, requests.shutdownRequest)
       }
       if shutdownRequest != nil { queue.close() }
+      reportDrops(since: &dropsReported, to: &problems)
       let urgent = !flushes.isEmpty || shutdownRequest != nil
-      let deadline = shutdownRequest?.deadline ?? flushes.map(\.deadline).min()
+      // A flush's deadline is how long its caller waits, not a shorter timeout for the export:
+      // spans are counted by what the server answered. Only shutdown cuts exports short.
+      let deadline = shutdownRequest?.deadline
       var delivered = true
       if urgent || nextSpanExport.hasPassed || queue.count >= queue.batchSize {
-        delivered = exportSpans(using: &spare, deadline: deadline) && delivered
+        delivered = exportSpans(using: &spare, deadline: deadline, problems: &problems) && delivered
         nextSpanExport = Deadline(after: settings.scheduleDelay)
       }
       if metricExporter != nil, urgent || nextMetricExport.hasPassed {
-        delivered = exportMetrics(deadline: deadline) && delivered
+        delivered = exportMetrics(deadline: deadline, problems: &problems) && delivered
         nextMetricExport = Deadline(after: settings.metricExportInterval)
       }
+      problems.tick(at: .now)
       for flush in flushes {
         flush.complete(delivered && (spanExporter?.forceFlush(timeout: flush.deadline.remaining) ?? true))
       }
       if let shutdownRequest {
+        reportDrops(since: &dropsReported, to: &problems)
+        problems.flush(at: .now)
         let remaining = shutdownRequest.deadline.remaining
         spanExporter?.shutdown(timeout: remaining)
         metricExporter?.shutdown(timeout: shutdownRequest.deadline.remaining)
@@ -125,7 +148,9 @@ final class ExportWorker: Sendable {
   /// Exports every queued span in batches; spans still queued after the deadline count as failed.
   /// With a pipelined exporter the next batch is converted and encoded while the previous one is
   /// on the wire (still one request in flight at a time).
-  private func exportSpans(using spare: inout [SpanRecord], deadline: Deadline?) -> Bool {
+  private func exportSpans(
+    using spare: inout [SpanRecord], deadline: Deadline?, problems: inout ProblemLog
+  ) -> Bool {
     queue.drain(into: &spare)
     defer { spare.removeAll(keepingCapacity: true) }
     guard !spare.isEmpty, let spanExporter else { return true }
@@ -141,37 +166,54 @@ final class ExportWorker: Sendable {
       guard let pipelined else {
         let result =
           timeout > .zero
-          ? spanExporter.export(batch, from: source, timeout: timeout) : .failure("deadline passed")
-        delivered = account(result, spans: batch.count) && delivered
+          ? spanExporter.export(batch, from: source, timeout: timeout)
+          : .failure("the shutdown deadline passed")
+        delivered = account(result, spans: batch.count, problems: &problems) && delivered
         continue
       }
       let prepared = pipelined.prepareExport(batch, from: source)
       if let previous = inFlight {
-        delivered = account(previous.export.wait(), spans: previous.count) && delivered
+        delivered = account(previous.export.wait(), spans: previous.count, problems: &problems) && delivered
         inFlight = nil
       }
       let remaining = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
       guard remaining > .zero else {
-        delivered = account(.failure("deadline passed"), spans: batch.count) && delivered
+        delivered =
+          account(.failure("the shutdown deadline passed"), spans: batch.count, problems: &problems)
+          && delivered
         continue
       }
       inFlight = (prepared.start(timeout: remaining), batch.count)
     }
     if let previous = inFlight {
-      delivered = account(previous.export.wait(), spans: previous.count) && delivered
+      delivered = account(previous.export.wait(), spans: previous.count, problems: &problems) && delivered
     }
     return delivered
   }
 
-  /// Counts what became of one batch; `true` when it was delivered.
-  private func account(_ result: ExportResult, spans count: Int) -> Bool {
+  /// Counts what became of one batch, and logs a failure; `true` when it was delivered.
+  private func account(_ result: ExportResult, spans count: Int, problems: inout ProblemLog) -> Bool {
     let outcome = Settled(result, items: count)
     counters.spans.add(outcome)
     if let message = outcome.message { counters.recordError("span export: \(message)") }
+    if outcome.failed > 0 {
+      problems.record(.spanExport, items: outcome.failed, reason: outcome.reason, at: .now)
+    } else {
+      problems.recovered(.spanExport, at: .now)
+    }
     return result.isDelivered
   }
 
-  private func exportMetrics(deadline: Deadline?) -> Bool {
+  /// Reports spans the hooks dropped since the last look (they count; the export thread logs).
+  private func reportDrops(since reported: inout Int, to problems: inout ProblemLog) {
+    let dropped = counters.spansDropped.load(ordering: .relaxed)
+    guard dropped > reported else { return }
+    problems.record(
+      .spanDrop, items: dropped - reported, reason: "it holds \(queue.capacity) spans", at: .now)
+    reported = dropped
+  }
+
+  private func exportMetrics(deadline: Deadline?, problems: inout ProblemLog) -> Bool {
     // An exporter that gave up for good (a trace-only backend) is not asked again.
     guard let metricExporter, metricExporter.stoppedReason == nil else { return true }
     let metrics = collectMetrics(metricExporter.preferredTemporality)
@@ -179,7 +221,8 @@ final class ExportWorker: Sendable {
     let timeout = min(settings.metricExportTimeout, deadline?.remaining ?? settings.metricExportTimeout)
     let result =
       timeout > .zero
-      ? metricExporter.export(metrics, from: source, timeout: timeout) : .failure("deadline passed")
+      ? metricExporter.export(metrics, from: source, timeout: timeout)
+      : .failure("the shutdown deadline passed")
     counters.metricExports.wrappingAdd(1, ordering: .relaxed)
     let points = metrics.reduce(0) { count, metric in
       switch metric.points {
@@ -190,6 +233,14 @@ final class ExportWorker: Sendable {
     let outcome = Settled(result, items: points)
     counters.dataPoints.add(outcome)
     if let message = outcome.message { counters.recordError("metric export: \(message)") }
+    if outcome.failed > 0 {
+      // A trace-only backend was already reported, once, by the exporter that stopped.
+      if metricExporter.stoppedReason == nil {
+        problems.record(.metricExport, items: outcome.failed, reason: outcome.reason, at: .now)
+      }
+    } else {
+      problems.recovered(.metricExport, at: .now)
+    }
     return result.isDelivered
   }
 }

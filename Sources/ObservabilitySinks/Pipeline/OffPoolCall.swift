@@ -1,4 +1,5 @@
 import SinkSupport
+
 /// Runs a blocking call on a thread of its own and resumes the awaiting task with its result, so
 /// that blocking never occupies one of the Swift concurrency pool's few threads.
 enum OffPoolCall {

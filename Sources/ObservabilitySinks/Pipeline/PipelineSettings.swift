@@ -6,4 +6,10 @@ struct PipelineSettings: Sendable {
   var exportTimeout: Duration
   var metricExportInterval: Duration
   var metricExportTimeout: Duration
+  /// How often, at most, a repeating problem (failed exports, dropped spans) is logged again.
+  var problemLogInterval: Duration = .seconds(30)
+
+  /// The largest span queue a sink keeps (2²⁰ spans, a few hundred MB when full); larger settings
+  /// are clamped with a warning. A bound, not an allocation: the queue grows only as spans wait.
+  static let largestQueueSize = 1 << 20
 }

@@ -39,7 +39,10 @@ struct Settled {
   var delivered = 0
   var rejected = 0
   var failed = 0
+  /// For `status().lastError`.
   var message: String?
+  /// Why items failed, as the exporter said it.
+  var reason = ""
 
   init(_ result: ExportResult, items: Int) {
     switch result {
@@ -52,11 +55,13 @@ struct Settled {
     case .failure(let text):
       failed = items
       message = "failed: \(text)"
+      reason = text
     case .partialFailure(let failedCount, let rejectedCount, let text):
       failed = min(max(0, failedCount), items)
       rejected = min(max(0, rejectedCount), items - failed)
       delivered = items - failed - rejected
       message = "\(failed) of \(items) failed: \(text)"
+      reason = text
     }
   }
 }

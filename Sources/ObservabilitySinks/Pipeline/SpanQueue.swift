@@ -5,7 +5,9 @@ import Synchronization
 ///
 /// A hook appends under a short lock and never waits; when the queue is full the span is refused
 /// (the caller counts it as dropped). The export thread takes everything at once by swapping the
-/// buffer with a spare one of the same reserved capacity, so neither side allocates in steady state.
+/// buffer with a spare one. The capacity is a bound, not an allocation: both buffers grow as spans
+/// arrive and keep what they grew to, so neither side allocates in steady state, and a generous
+/// bound costs nothing until it is used.
 final class SpanQueue: Sendable {
   let capacity: Int
   let batchSize: Int
@@ -18,9 +20,7 @@ final class SpanQueue: Sendable {
   init(capacity: Int, batchSize: Int) {
     self.capacity = max(1, capacity)
     self.batchSize = max(1, min(batchSize, self.capacity))
-    var storage: [SpanRecord] = []
-    storage.reserveCapacity(self.capacity)
-    buffer = Mutex(storage)
+    buffer = Mutex([])
   }
 
   /// Appends a finished span; `false` when the queue is full.
@@ -47,10 +47,6 @@ final class SpanQueue: Sendable {
   /// How many spans wait.
   var count: Int { buffer.withLock { $0.count } }
 
-  /// A buffer for ``drain(into:)`` with the queue's capacity reserved.
-  func makeSpare() -> [SpanRecord] {
-    var spare: [SpanRecord] = []
-    spare.reserveCapacity(capacity)
-    return spare
-  }
+  /// An empty buffer for ``drain(into:)``.
+  func makeSpare() -> [SpanRecord] { [] }
 }

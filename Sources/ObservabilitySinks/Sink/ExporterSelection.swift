@@ -6,6 +6,9 @@ struct ExporterSelection {
   var spanExporter: (any SpanExporter)?
   var metricExporter: (any MetricExporter)?
   var detail: String
+  /// Where spans and metrics go, as problems in the log name it.
+  var spanDestination: String
+  var metricDestination: String
 
   init(
     settings: SinkSettings, metricsEnabled: Bool, configuration: OpenTelemetrySinkConfiguration,
@@ -42,6 +45,14 @@ struct ExporterSelection {
       case .none: metricExporter = nil
       }
     }
+    spanDestination =
+      configuration.spanExporter != nil
+      ? "the custom span exporter"
+      : settings.tracesExporter == .otlp ? settings.traces.endpoint ?? "" : "the console"
+    metricDestination =
+      configuration.metricExporter != nil
+      ? "the custom metric exporter"
+      : settings.metricsExporter == .otlp ? settings.metrics.endpoint ?? "" : "the console"
     if let endpoint = settings.traces.endpoint ?? settings.metrics.endpoint,
       spanExporter != nil || metricExporter != nil,
       configuration.spanExporter == nil

@@ -38,6 +38,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// The parent given to this process through `TRACEPARENT`, read once.
   private let inheritedParent: SpanParent?
   private let worker: ExportWorker?
+  /// The export thread, for tests that watch it.
+  var exportWorker: ExportWorker? { worker }
   private let metricExporter: (any MetricExporter)?
   private let spanExporter: (any SpanExporter)?
   private let exportTimeout: Duration
@@ -110,7 +112,10 @@ public final class OpenTelemetrySink: ObservabilitySink {
     let worker = ExportWorker(
       queue: queue, spanExporter: selection.spanExporter, metricExporter: selection.metricExporter,
       collectMetrics: { recorder.collectMetrics(temporality: $0) }, source: source, settings: settings,
-      counters: counters)
+      counters: counters,
+      log: ExportWorker.LogTarget(
+        logger: configuration.logger, spanDestination: selection.spanDestination,
+        metricDestination: selection.metricDestination))
     guard worker.start() else { throw SetupError(description: "the system refused a thread for the export") }
     if let timeout = configuration.exitFlushTimeout { ExitFlush.register(worker, timeout: timeout) }
     return (recorder, worker)

@@ -1,0 +1,134 @@
+import Logging
+
+/// Says in the host's log what went wrong with export, without flooding it: the first problem of a
+/// kind is logged at once at warning level with its reason; while it goes on, at most one line per
+/// interval says how many more there were; when export works again, one line says so.
+///
+/// Owned by the export thread (a value on its stack), so the callers' threads never log: drops
+/// that happen in a hook are counted there and reported here on the export thread's next wake.
+/// Time is passed in, so tests drive it with any instants they like.
+struct ProblemLog {
+  /// What can go wrong repeatedly.
+  enum Kind: Hashable, CaseIterable {
+    case spanExport
+    case metricExport
+    case spanDrop
+  }
+
+  private struct Episode {
+    /// The reason last logged, so a new kind of failure is logged at once.
+    var reason: String
+    var loggedAt: ContinuousClock.Instant
+    /// Problems since the last line, and the items they carried.
+    var unreported = 0
+    var unreportedItems = 0
+    /// Problems since the episode began.
+    var total = 0
+    var totalItems = 0
+  }
+
+  private let logger: Logger
+  private let interval: Duration
+  private let destinations: [Kind: String]
+  private var episodes: [Kind: Episode] = [:]
+
+  /// `destinations` names where each signal goes (an endpoint, already free of credentials).
+  init(logger: Logger, interval: Duration, spanDestination: String, metricDestination: String) {
+    self.logger = logger
+    self.interval = interval
+    destinations = [.spanExport: spanDestination, .metricExport: metricDestination]
+  }
+
+  /// One more problem of `kind` carrying `items` spans or data points, for `reason`.
+  mutating func record(_ kind: Kind, items: Int, reason: String, at now: ContinuousClock.Instant) {
+    guard var episode = episodes[kind] else {
+      episodes[kind] = Episode(reason: reason, loggedAt: now, total: 1, totalItems: items)
+      logger.warning("\(headline(kind, items: items, reason: reason)) (\(followUp(kind)))")
+      return
+    }
+    episode.unreported += 1
+    episode.unreportedItems += items
+    episode.total += 1
+    episode.totalItems += items
+    let newReason = kind != .spanDrop && Self.cause(of: reason) != Self.cause(of: episode.reason)
+    episode.reason = reason
+    if newReason || now - episode.loggedAt >= interval {
+      logSummary(kind, &episode, at: now)
+    }
+    episodes[kind] = episode
+  }
+
+  /// Export of `kind` worked: ends its episode with one line.
+  mutating func recovered(_ kind: Kind, at now: ContinuousClock.Instant) {
+    guard var episode = episodes.removeValue(forKey: kind) else { return }
+    if episode.unreported > 0 { logSummary(kind, &episode, at: now) }
+    logger.notice(
+      "\(subject(kind)) works again after \(episode.total) failed export(s) of \(episode.totalItems) \(unit(kind))"
+    )
+  }
+
+  /// Logs the lines that are due: summaries of problems suppressed for a whole interval.
+  mutating func tick(at now: ContinuousClock.Instant) {
+    for kind in Kind.allCases {
+      guard var episode = episodes[kind], episode.unreported > 0, now - episode.loggedAt >= interval else {
+        continue
+      }
+      logSummary(kind, &episode, at: now)
+      episodes[kind] = episode
+    }
+    // Drops have no "recovery": an episode ends once a quiet interval has passed.
+    if let drops = episodes[.spanDrop], drops.unreported == 0, now - drops.loggedAt >= interval {
+      episodes[.spanDrop] = nil
+    }
+  }
+
+  /// Logs every suppressed count now (at shutdown, so nothing goes unsaid).
+  mutating func flush(at now: ContinuousClock.Instant) {
+    for kind in Kind.allCases {
+      guard var episode = episodes[kind], episode.unreported > 0 else { continue }
+      logSummary(kind, &episode, at: now)
+      episodes[kind] = episode
+    }
+  }
+
+  private func logSummary(_ kind: Kind, _ episode: inout Episode, at now: ContinuousClock.Instant) {
+    let what =
+      kind == .spanDrop
+      ? "\(episode.unreportedItems) more spans dropped, the span queue being full"
+      : "\(episode.unreported) more failed export(s) of \(episode.unreportedItems) \(unit(kind)); last: \(episode.reason)"
+    logger.warning("\(subject(kind)): \(what) (\(episode.totalItems) \(unit(kind)) in all so far)")
+    episode.loggedAt = now
+    episode.unreported = 0
+    episode.unreportedItems = 0
+  }
+
+  private func headline(_ kind: Kind, items: Int, reason: String) -> String {
+    switch kind {
+    case .spanDrop:
+      "span queue full: \(items) span(s) dropped (\(reason)); raise OTEL_BSP_MAX_QUEUE_SIZE or maxQueueSize"
+    case .spanExport, .metricExport:
+      "\(subject(kind)) failed: \(reason) (\(items) \(unit(kind)) counted as failed)"
+    }
+  }
+
+  private func followUp(_ kind: Kind) -> String {
+    let seconds = interval.components.seconds
+    let again = "repeats are summarised at most every \(seconds) s"
+    return kind == .spanDrop ? again : "\(again); status() counts every one"
+  }
+
+  private func subject(_ kind: Kind) -> String {
+    switch kind {
+    case .spanExport: "span export to \(destinations[.spanExport] ?? "the exporter")"
+    case .metricExport: "metric export to \(destinations[.metricExport] ?? "the exporter")"
+    case .spanDrop: "span queue"
+    }
+  }
+
+  private func unit(_ kind: Kind) -> String { kind == .metricExport ? "data points" : "spans" }
+
+  /// The status name that starts an export failure's reason (`UNAVAILABLE: …`).
+  private static func cause(of reason: String) -> Substring {
+    reason.prefix { $0 != ":" }
+  }
+}

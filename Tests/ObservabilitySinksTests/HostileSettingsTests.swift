@@ -1,0 +1,122 @@
+import Logging
+import OTLPExporter
+import ObservabilitySinksTesting
+import TestSupport
+import Testing
+
+@testable import ObservabilitySinks
+
+/// Settings users really write — huge numbers, bad headers, credentials in URLs — never crash the
+/// host, never fail every export, and never echo a secret.
+@Suite("Hostile settings: clamped, validated, never echoed")
+struct HostileSettingsTests {
+  private func sink(
+    _ environment: [String: String], endpoint: String? = nil, logs: CapturedLogs,
+    configure: (inout OpenTelemetrySinkConfiguration) -> Void = { _ in }
+  ) -> OpenTelemetrySink {
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = environment
+    configuration.logger = logs.logger
+    configure(&configuration)
+    return OpenTelemetrySink(
+      enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
+  }
+
+  @Test(arguments: ["100000000", "9223372036854775807"])
+  func aHugeQueueSizeIsClampedWithAWarningNotAllocated(size: String) {
+    let logs = CapturedLogs()
+    let exporter = InMemorySpanExporter()
+    let sink = sink(["OTEL_BSP_MAX_QUEUE_SIZE": size], logs: logs) { $0.spanExporter = exporter }
+    playRuns(sink, runs: 2, steps: 1)
+    #expect(sink.forceFlush(timeout: .seconds(10)))
+    #expect(exporter.finishedSpans.count == 4)
+    let warnings = logs.messages.withLock { $0 }.filter { $0.contains("span queue size") }
+    #expect(warnings.count == 1)
+    #expect(warnings.first?.contains("using \(PipelineSettings.largestQueueSize)") == true)
+    sink.shutdown(timeout: .seconds(5))
+  }
+
+  @Test func aQueueBoundInCodeIsClampedToo() {
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = [:]
+    configuration.maxQueueSize = .max
+    let settings = SinkSettings(configuration: configuration, endpoint: nil)
+    #expect(settings.pipeline.maxQueueSize == PipelineSettings.largestQueueSize)
+  }
+
+  @Test(arguments: [
+    ("bad key", "1", "invalid"), ("grpc-timeout", "1S", "reserved"), ("newline", "a%0Ab", "value"),
+    ("tab", "a%09b", "value"),
+  ])
+  func aHeaderGRPCWouldRefuseIsSkippedAtSetupAndTheOthersAreSent(key: String, value: String, problem: String)
+    throws
+  {
+    let receiver = try OTLPTestReceiver(
+      options: {
+        var options = OTLPReceiverOptions()
+        options.requiredHeader = ("x-team", "rlm")
+        return options
+      }())
+    defer { receiver.stop() }
+    let logs = CapturedLogs()
+    let sink = otlpSink(receiver.endpoint) {
+      $0.environment = ["OTEL_EXPORTER_OTLP_HEADERS": "x-team=rlm,\(key)=\(value)"]
+      $0.logger = logs.logger
+    }
+    playRuns(sink, runs: 1, steps: 1)
+    #expect(sink.shutdown(timeout: .seconds(10)))
+    #expect(receiver.spans().count == 2)
+    let warnings = logs.messages.withLock { $0 }.filter { $0.contains("skipped a header") }
+    #expect(warnings.count == 1)
+    #expect(warnings.first?.contains("OTEL_EXPORTER_OTLP_HEADERS") == true)
+    #expect(warnings.first?.contains(problem) == true)
+    // The value never reaches the log: it may be a secret.
+    #expect(warnings.first?.contains(value) == false || value.count < 3)
+  }
+
+  @Test func aHeaderGRPCWouldRefuseInCodeIsSkippedWithAWarningNamingTheSetting() {
+    let logs = CapturedLogs()
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = [:]
+    configuration.logger = logs.logger
+    configuration.traces.headers = [OTLPHeader("authorization", "Bearer s3cret\r\n"), OTLPHeader("ok", "1")]
+    let settings = SinkSettings(configuration: configuration, endpoint: "http://127.0.0.1:4317")
+    #expect(settings.traces.headers == [OTLPHeader("ok", "1")])
+    let warnings = logs.messages.withLock { $0 }
+    #expect(warnings.count == 1)
+    #expect(warnings.first?.contains("traces.headers") == true)
+    #expect(warnings.first?.contains("s3cret") == false)
+  }
+
+  @Test(arguments: [
+    "https://user:secret@collector.example:4317", "http://secret@127.0.0.1:4317/",
+    "user:secret@127.0.0.1:4317",
+    "dns:///user:secret@collector.example:4317",
+  ])
+  func credentialsInAnEndpointAreRefusedWithoutBeingRepeated(endpoint: String) {
+    #expect(throws: OTLPConfigurationError.self) { try OTLPEndpoint(endpoint) }
+    do {
+      _ = try OTLPEndpoint(endpoint)
+    } catch {
+      #expect(!error.description.contains("secret"))
+      #expect(error.description.contains("user name or password"))
+    }
+    let logs = CapturedLogs()
+    let sink = sink([:], endpoint: endpoint, logs: logs)
+    let status = sink.status()
+    #expect(!status.available)
+    #expect(!status.detail.contains("secret"))
+    #expect(status.detail.contains("user name or password"))
+    #expect(logs.messages.withLock { $0 }.allSatisfy { !$0.contains("secret") })
+  }
+
+  @Test func anAtSignInAPathIsNotTakenForCredentials() throws {
+    // gRPC endpoints have no path, so this is refused, but for its path, not for credentials.
+    #expect(throws: OTLPConfigurationError.self) { try OTLPEndpoint("http://127.0.0.1:4317/a@b") }
+    do {
+      _ = try OTLPEndpoint("http://127.0.0.1:4317/a@b")
+    } catch {
+      #expect(error.description.contains("no path"))
+    }
+  }
+}

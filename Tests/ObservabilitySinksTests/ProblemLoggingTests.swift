@@ -1,0 +1,158 @@
+import Logging
+import ObservabilitySinksTesting
+import TestSupport
+import Testing
+
+@testable import ObservabilitySinks
+
+/// Failures and drops are said in the log — once at first, then summarised per interval, and
+/// once when export recovers — as well as counted in `status()`.
+@Suite("Problems are logged, rate-limited", .serialized)
+struct ProblemLoggingTests {
+  private func problemLog(_ logs: CapturedLogs, interval: Duration = .seconds(30)) -> ProblemLog {
+    ProblemLog(
+      logger: logs.logger, interval: interval, spanDestination: "127.0.0.1:4317",
+      metricDestination: "127.0.0.1:4318")
+  }
+
+  @Test func theFirstFailureIsLoggedAtOnceAndRepeatsAreSummarisedPerInterval() {
+    let logs = CapturedLogs()
+    var log = problemLog(logs)
+    let start = ContinuousClock.now
+    log.record(.spanExport, items: 512, reason: "UNAVAILABLE: connection refused", at: start)
+    for second in 1...29 {
+      log.record(
+        .spanExport, items: 10, reason: "UNAVAILABLE: connection refused", at: start + .seconds(second))
+    }
+    #expect(logs.messages.withLock { $0 }.count == 1)
+    log.tick(at: start + .seconds(30))
+    let lines = logs.messages.withLock { $0 }
+    #expect(lines.count == 2)
+    #expect(
+      lines[0].hasPrefix("warning: span export to 127.0.0.1:4317 failed: UNAVAILABLE: connection refused"))
+    #expect(lines[1].contains("29 more failed export(s) of 290 spans"))
+    #expect(lines[1].contains("802 spans in all"))
+    // Nothing new: no line at the next tick.
+    log.tick(at: start + .seconds(90))
+    #expect(logs.messages.withLock { $0 }.count == 2)
+  }
+
+  @Test func aNewCauseIsLoggedAtOnce() {
+    let logs = CapturedLogs()
+    var log = problemLog(logs)
+    let start = ContinuousClock.now
+    log.record(.spanExport, items: 1, reason: "UNAVAILABLE: connection refused", at: start)
+    log.record(.spanExport, items: 1, reason: "UNAUTHENTICATED: bad token", at: start + .seconds(1))
+    let lines = logs.messages.withLock { $0 }
+    #expect(lines.count == 2)
+    #expect(lines[1].contains("UNAUTHENTICATED"))
+  }
+
+  @Test func recoveryIsSaidOnceWithWhatWasSuppressed() {
+    let logs = CapturedLogs()
+    var log = problemLog(logs)
+    let start = ContinuousClock.now
+    log.recovered(.spanExport, at: start)
+    #expect(logs.messages.withLock { $0 }.isEmpty)
+    log.record(.metricExport, items: 4, reason: "UNAVAILABLE: x", at: start)
+    log.record(.metricExport, items: 4, reason: "UNAVAILABLE: x", at: start + .seconds(1))
+    log.recovered(.metricExport, at: start + .seconds(2))
+    log.recovered(.metricExport, at: start + .seconds(3))
+    let lines = logs.messages.withLock { $0 }
+    #expect(lines.count == 3)
+    #expect(lines[1].contains("1 more failed export(s) of 4 data points"))
+    #expect(
+      lines[2]
+        == "notice: metric export to 127.0.0.1:4318 works again after 2 failed export(s) of 8 data points")
+  }
+
+  @Test func dropsAreLoggedOnceThenSummarised() {
+    let logs = CapturedLogs()
+    var log = problemLog(logs, interval: .seconds(10))
+    let start = ContinuousClock.now
+    log.record(.spanDrop, items: 3, reason: "it holds 2 spans", at: start)
+    log.record(.spanDrop, items: 5, reason: "it holds 2 spans", at: start + .seconds(2))
+    log.flush(at: start + .seconds(3))
+    let lines = logs.messages.withLock { $0 }
+    #expect(lines.count == 2)
+    #expect(lines[0].contains("span queue full: 3 span(s) dropped"))
+    #expect(lines[1].contains("5 more spans dropped"))
+  }
+
+  @Test func aDeadCollectorIsLoggedOnceWithItsEndpointAndRecoveryIsSaid() throws {
+    let placeholder = try OTLPTestReceiver()
+    let port = placeholder.port
+    let endpoint = placeholder.endpoint
+    placeholder.stop()
+    let logs = CapturedLogs()
+    let sink = otlpSink(endpoint) {
+      $0.logger = logs.logger
+      $0.traces.timeout = .milliseconds(300)
+    }
+    for round in 0..<3 {
+      playRuns(sink, runs: 1, steps: 1, prefix: "dead\(round)-")
+      #expect(!sink.forceFlush(timeout: .seconds(10)))
+    }
+    let failures = logs.messages.withLock { $0 }.filter { $0.contains("span export to") }
+    #expect(failures.count == 1)
+    #expect(failures.first?.hasPrefix("warning: span export to \(endpoint) failed:") == true)
+    #expect(sink.status().spansFailed == 6)
+
+    let receiver = try OTLPTestReceiver(
+      options: {
+        var options = OTLPReceiverOptions()
+        options.port = port
+        return options
+      }())
+    defer { receiver.stop() }
+    // The channel reconnects on its own backoff; until then exports may still fail (and count).
+    var round = 0
+    #expect(
+      waitFor(timeout: .seconds(30)) {
+        round += 1
+        playRuns(sink, runs: 1, steps: 1, prefix: "alive\(round)-")
+        return sink.forceFlush(timeout: .seconds(10))
+      })
+    let lines = logs.messages.withLock { $0 }
+    let failed = sink.status().exportFailures
+    #expect(failed >= 3)
+    #expect(lines.contains { $0.contains("\(failed - 1) more failed export(s) of \(2 * failed - 2) spans") })
+    #expect(
+      lines.contains {
+        $0.hasPrefix(
+          "notice: span export to \(endpoint) works again after \(failed) failed export(s) of \(2 * failed) spans"
+        )
+      })
+    #expect(receiver.spans().count == 2)
+    sink.shutdown(timeout: .seconds(5))
+  }
+
+  @Test func spansDroppedInAHookAreLoggedByTheExportThread() {
+    let logs = CapturedLogs()
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = [:]
+    configuration.logger = logs.logger
+    configuration.maxQueueSize = 4
+    configuration.maxExportBatchSize = 4
+    configuration.scheduleDelay = .seconds(60)
+    let exporter = InMemorySpanExporter()
+    configuration.spanExporter = exporter
+    let sink = OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
+    playRuns(sink, runs: 10, steps: 1)
+    #expect(sink.shutdown(timeout: .seconds(5)))
+    let status = sink.status()
+    #expect(status.spansDropped > 0)
+    let lines = logs.messages.withLock { $0 }.filter { $0.contains("dropped") }
+    #expect(!lines.isEmpty)
+    #expect(lines.first?.contains("span queue full") == true)
+    // Every dropped span is in the log, first line and summaries together.
+    let logged = lines.compactMap { line -> Int? in
+      if let range = line.firstRange(of: "span queue full: ") {
+        return Int(line[range.upperBound...].prefix { $0.isNumber })
+      }
+      return Int(line.drop { !$0.isNumber }.prefix { $0.isNumber })
+    }
+    #expect(logged.reduce(0, +) == status.spansDropped)
+    #expect(exporter.finishedSpans.count + status.spansDropped == 20)
+  }
+}
