@@ -44,6 +44,19 @@ struct HostileSettingsTests {
     #expect(settings.pipeline.maxQueueSize == PipelineSettings.largestQueueSize)
   }
 
+  @Test(arguments: [Int.max, Int.min, 0])
+  func extremeMemoryBoundsInCodeNeitherCrashNorAllocate(bound: Int) {
+    let test = TestSink {
+      $0.recentRunCapacity = bound
+      $0.cardinalityLimit = bound
+    }
+    playRuns(test.sink, runs: 3, steps: 2)
+    #expect(test.flushedSpans().count == 9)
+    #expect(test.sink.getTraceId(runId: "r0") == nil || bound > 0)
+    #expect(test.metric("rlm.steps") != nil)
+    test.sink.shutdown(timeout: .seconds(5))
+  }
+
   @Test(arguments: [
     ("bad key", "1", "invalid"), ("grpc-timeout", "1S", "reserved"), ("newline", "a%0Ab", "value"),
     ("tab", "a%09b", "value"),

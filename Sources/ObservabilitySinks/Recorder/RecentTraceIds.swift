@@ -9,8 +9,8 @@ struct RecentTraceIds {
   private var byRunId: [String: TraceID] = [:]
 
   init(capacity: Int) {
+    // A bound, not an allocation: the ring grows to it as runs end.
     self.capacity = max(0, capacity)
-    ring.reserveCapacity(self.capacity)
   }
 
   mutating func remember(runId: String, traceId: TraceID) {
