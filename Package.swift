@@ -15,8 +15,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     // W3C traceparent/tracestate parsing, validated, for runs that join a caller's trace.
     .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
-    // The task-local context swift-distributed-tracing callers carry their span context in.
-    .package(url: "https://github.com/apple/swift-service-context", from: "1.5.1"),
+    // Instrumentation (with ServiceContextModule): a run joins the caller's trace by asking the
+    // bootstrapped instrument (swift-otel's or any other) for the W3C headers of the task's context.
+    .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+    // Service: the sink runs in a ServiceGroup and delivers what is left on graceful shutdown.
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     // What several targets share: the one Duration-to-deadline conversion, the one-shot hand-off,
@@ -36,7 +39,8 @@ let package = Package(
       dependencies: [
         "TelemetryModel", "OTLPExporter", "SinkSupport", .product(name: "Logging", package: "swift-log"),
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
-        .product(name: "ServiceContextModule", package: "swift-service-context"),
+        .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),
     // An in-memory exporter users can assert on in their own tests.
@@ -67,7 +71,9 @@ let package = Package(
       dependencies: [
         "ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel", "OTLPExporter", "TestSupport",
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
-        .product(name: "ServiceContextModule", package: "swift-service-context"),
+        .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
       ],
       resources: [.copy("Fixtures")]
     ),

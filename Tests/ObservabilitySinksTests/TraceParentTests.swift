@@ -50,10 +50,9 @@ struct TraceParentTests {
       run.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736" && run.flags == 0x300 && run.traceState == "k=v")
   }
 
-  @Test func theServiceContextOfTheCallerIsJoinedInProcess() throws {
+  @Test func theSpanOfTheCallersServiceContextIsJoinedThroughTheBootstrappedInstrument() throws {
     let test = TestSink()
-    var context = ServiceContext.topLevel
-    context.traceContext = try TraceContext(traceParentHeaderValue: Self.traceparent)
+    let context = try ServiceContext.tracing(Self.traceparent)
     ServiceContext.withValue(context) {
       test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
     }
@@ -87,8 +86,7 @@ struct TraceParentPrecedenceTests {
   @Test func explicitBeatsEnvironmentWhichBeatsServiceContext() throws {
     let spans = InMemorySpanExporter()
     let sink = sink(spans)
-    var context = ServiceContext.topLevel
-    context.traceContext = try TraceContext(traceParentHeaderValue: Self.inContext)
+    let context = try ServiceContext.tracing(Self.inContext)
     ServiceContext.withValue(context) {
       sink.onRunStart(
         runId: "explicit", task: "t", environment: "e", params: RunParams(),

@@ -1,4 +1,3 @@
-import ServiceContextModule
 import TelemetryModel
 import W3CTraceContext
 
@@ -42,23 +41,5 @@ public struct TraceParent: Hashable, Sendable {
   static func fromEnvironment(_ environment: [String: String]) -> TraceParent? {
     guard let traceparent = environment["TRACEPARENT"], !traceparent.isEmpty else { return nil }
     return try? TraceParent(traceparent: traceparent, tracestate: environment["TRACESTATE"])
-  }
-}
-
-/// The key under which a caller's `ServiceContext` carries the W3C trace context of its current
-/// span, for runs to join (set it with `context.traceContext = …`).
-public enum RLMTraceContextKey: ServiceContextKey {
-  /// The caller's span context.
-  public typealias Value = TraceContext
-  /// The key's name in logs.
-  public static var nameOverride: String? { "w3c-trace-context" }
-}
-
-extension ServiceContext {
-  /// The W3C trace context of the caller's current span, which an `rlm.run` started in this
-  /// context continues.
-  public var traceContext: TraceContext? {
-    get { self[RLMTraceContextKey.self] }
-    set { self[RLMTraceContextKey.self] = newValue }
   }
 }

@@ -59,6 +59,8 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   /// How long a process that exits without calling `shutdown` waits for this sink to deliver
   /// what it holds; `nil` turns the exit flush off.
   public var exitFlushTimeout: Duration? = .seconds(2)
+  /// How long the sink, run as a `Service`, waits for delivery after a graceful shutdown.
+  public var gracefulShutdownTimeout: Duration = .seconds(5)
   /// How many ended runs `getTraceId` still answers for.
   public var recentRunCapacity = 1024
   /// The environment the standard variables are read from; `nil` is the process's.

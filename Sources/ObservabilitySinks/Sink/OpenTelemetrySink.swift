@@ -1,6 +1,5 @@
 import Logging
 @_exported import OTLPExporter
-import ServiceContextModule
 import SinkSupport
 @_exported import TelemetryModel
 
@@ -43,6 +42,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
   private let metricExporter: (any MetricExporter)?
   private let spanExporter: (any SpanExporter)?
   private let exportTimeout: Duration
+  /// How long ``run()`` waits for delivery after a graceful shutdown.
+  let gracefulShutdownTimeout: Duration
   private let counters = SinkCounters()
 
   /// The instrumentation scope of every span and metric: this library and its version.
@@ -61,6 +62,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
     self.metricsEnabled = metricsEnabled
     let settings = SinkSettings(configuration: configuration, endpoint: endpoint)
     exportTimeout = settings.pipeline.exportTimeout
+    gracefulShutdownTimeout = configuration.gracefulShutdownTimeout
     resource = ResourceBuilder.resource(serviceName: serviceName, extra: settings.resourceAttributes)
     let source = TelemetrySource(resource: resource, scope: Self.instrumentationScope)
     inheritedParent = TraceParent.fromEnvironment(settings.environment).map { SpanParent($0, isRemote: true) }
@@ -167,8 +169,9 @@ public final class OpenTelemetrySink: ObservabilitySink {
   }
 
   /// Starts the run's `rlm.run` span and counts it in `rlm.runs`. The run joins the caller's
-  /// trace when there is one: the `TRACEPARENT` environment variable, else the W3C trace context
-  /// of the task's `ServiceContext`; otherwise it starts a new trace.
+  /// trace when there is one: the `TRACEPARENT` environment variable, else the span of the task's
+  /// `ServiceContext` as the bootstrapped instrument (swift-otel's tracer, or any other)
+  /// propagates it; otherwise it starts a new trace.
   public func onRunStart(runId: String, task: String, environment: String, params: RunParams) {
     onRunStart(runId: runId, task: task, environment: environment, params: params, parent: nil)
   }
@@ -193,8 +196,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
       resolved = SpanParent(parent, isRemote: true)
     } else if let inherited = inheritedParent {
       resolved = inherited
-    } else if let context = ServiceContext.current?.traceContext {
-      resolved = SpanParent(TraceParent(context), isRemote: false)
+    } else if let context = CallerTraceContext.current() {
+      resolved = SpanParent(context, isRemote: false)
     } else {
       resolved = nil
     }
