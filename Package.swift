@@ -1,9 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// Linux only: the library runs on glibc (pthreads, /proc) and Debian's gRPC C core; no other
+// platform is built or tested.
+
 let package = Package(
   name: "ObservabilitySinks",
-  platforms: [.macOS(.v15)],
   products: [
     .library(name: "ObservabilitySinks", targets: ["ObservabilitySinks"]),
     .library(name: "ObservabilitySinksTesting", targets: ["ObservabilitySinksTesting"]),
@@ -47,7 +49,8 @@ let package = Package(
     .target(name: "ObservabilitySinksTesting", dependencies: ["ObservabilitySinks", "TelemetryModel"]),
     // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
     .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks"]),
-    .executableTarget(name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
+    .executableTarget(
+      name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
     // The gRPC C core (Debian libgrpc-dev). No pkgConfig: its flags flood SwiftPM with warnings.
     .systemLibrary(name: "CGRPCCore", path: "Sources/CGRPCCore", providers: [.apt(["libgrpc-dev"])]),
     // The protobuf-c runtime.

@@ -7,7 +7,6 @@ import PackageDescription
 
 let package = Package(
   name: "ObservabilitySinksBenchmarks",
-  platforms: [.macOS(.v15)],
   dependencies: [
     .package(name: "ObservabilitySinks", path: ".."),
     .package(

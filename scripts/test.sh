@@ -13,6 +13,16 @@ if [ -x scripts/check-generated-protos.sh ]; then
   scripts/check-generated-protos.sh
 fi
 
+# The repository's .swift-format, strictly: a lint finding fails the run like a compiler warning.
+lint_paths=()
+for path in Package.swift Sources Tests Examples Benchmarks IntegrationTests; do
+  [ -e "$path" ] && lint_paths+=("$path")
+done
+if ! swift format lint --strict --recursive "${lint_paths[@]}" >&2; then
+  echo "swift format lint found problems (above); fix them with: swift format -i -r <paths>" >&2
+  exit 1
+fi
+
 build_log=$(mktemp)
 swift build --build-tests 2>&1 | tee "$build_log" >&2
 # swift-distributed-tracing (pulled in by swift-service-context) ships CMakeLists.txt files in its
