@@ -33,7 +33,10 @@ let package = Package(
     // OTLP/gRPC export: endpoint and options, protobuf-c encoding, retries, the two exporters.
     .target(
       name: "OTLPExporter",
-      dependencies: ["TelemetryModel", "GRPCCoreClient", "COTLPProto", "CProtobufC", "SinkSupport"]
+      dependencies: [
+        "TelemetryModel", "GRPCCoreClient", "COTLPProto", "CProtobufC", "SinkSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     // The public sink API: hooks, recorder, queue, export thread, console exporter.
     .target(
