@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCoreClient
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("GRPCClient against a real grpcio server")
@@ -114,7 +115,7 @@ struct GRPCClientTests {
       outcome.withLock { $0 = result }
       done.signal()
     }
-    Thread.sleep(forTimeInterval: 0.3)  // let the call reach the server
+    #expect(waitFor { server.process.laterOutputLines.contains("DELAYING 10000") })
     #expect(liveThreadNames().contains(client.queueThreadName))
     let start = ContinuousClock.now
     client.shutdown()

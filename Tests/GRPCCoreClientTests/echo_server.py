@@ -85,6 +85,8 @@ def behaviour(respond):
     def handler(request, context):
         metadata = dict(context.invocation_metadata())
         if "x-delay-ms" in metadata:
+            # Tells a waiting test that the call has reached the server.
+            print(f"DELAYING {metadata['x-delay-ms']}", flush=True)
             time.sleep(int(metadata["x-delay-ms"]) / 1000)
         trailers = []
         if "x-trailer-bin" in metadata:

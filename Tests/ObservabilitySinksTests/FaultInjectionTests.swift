@@ -48,7 +48,8 @@ struct FaultInjectionTests {
     let sink = sink(endpoint)
     playRuns(sink, runs: 2, steps: 2)
     let flush = Background { FaultReport.timed { sink.forceFlush(timeout: .seconds(20)) } }
-    Thread.sleep(forTimeInterval: 1)
+    // The collector starts once the sink has found it absent and is retrying.
+    #expect(waitFor { sink.status().exportRetries >= 1 })
     let late = try receiver { $0.port = port }
     defer { late.stop() }
     let (delivered, waited) = flush.wait()
@@ -72,7 +73,7 @@ struct FaultInjectionTests {
     first.stop()
     playRuns(sink, runs: 1, steps: 2, prefix: "after")
     let flush = Background { FaultReport.timed { sink.forceFlush(timeout: .seconds(20)) } }
-    Thread.sleep(forTimeInterval: 0.5)
+    #expect(waitFor { sink.status().exportRetries >= 1 })
     let second = try receiver { $0.port = port }
     defer { second.stop() }
     let (delivered, waited) = flush.wait()
@@ -295,8 +296,7 @@ struct HostileCollectorTests {
     playRuns(sink, runs: 1, steps: 1)
     // A flush starts the export; its first attempt fails and a 5 s backoff begins.
     let flush = Background { sink.forceFlush(timeout: .seconds(30)) }
-    Thread.sleep(forTimeInterval: 0.5)
-    #expect(receiver.calls().count == 1)
+    #expect(waitFor { receiver.calls().count == 1 && sink.status().exportRetries == 1 })
     let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(1)) }
     #expect(!flush.wait())
     #expect(!delivered)

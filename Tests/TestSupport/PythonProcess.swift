@@ -96,7 +96,7 @@ public final class PythonProcess: Sendable {
   }
 
   /// Lines the script printed after `READY <port>` (e.g. a final `STATS {…}` once stopped).
-  var laterOutputLines: [String] { output.linesAfterFirst }
+  public var laterOutputLines: [String] { output.linesAfterFirst }
 
   /// The interpreter: env OBS_SINKS_TEST_PYTHON, else <repo>/.venv/bin/python, else python3.
   public static var python: String {

@@ -17,10 +17,9 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
   private let logger: Logger
   private let partialSuccessReported = Atomic<Bool>(false)
   private let stopped = Mutex<String?>(nil)
-  private let retriesCounter = Atomic<Int>(0)
 
   /// Attempts beyond the first, so far.
-  public var retries: Int { retriesCounter.load(ordering: .relaxed) }
+  public var retries: Int { transport.retries }
 
   /// Creates an exporter for `options` (its endpoint must be set).
   public init(
@@ -42,7 +41,6 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
     if let reason = stoppedReason { return .failure(reason) }
     let request = MetricsRequestEncoder.encode(metrics, from: source)
     let outcome = transport.send(method: Self.method, request: request, timeout: min(timeout, self.timeout))
-    if outcome.attempts > 1 { retriesCounter.wrappingAdd(outcome.attempts - 1, ordering: .relaxed) }
     if outcome.result.status == .unimplemented {
       let reason = "the receiver has no metrics service (UNIMPLEMENTED); metric export stopped"
       stopped.withLock { $0 = reason }

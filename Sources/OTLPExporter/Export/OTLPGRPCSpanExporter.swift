@@ -17,7 +17,6 @@ public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
   private let timeout: Duration
   private let logger: Logger
   private let partialSuccessReported = Atomic<Bool>(false)
-  private let retriesCounter = Atomic<Int>(0)
 
   /// Creates an exporter for `options` (its endpoint must be set); throws
   /// ``OTLPConfigurationError`` for an endpoint or certificate it cannot use.
@@ -28,7 +27,7 @@ public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
   }
 
   /// Attempts beyond the first, so far.
-  public var retries: Int { retriesCounter.load(ordering: .relaxed) }
+  public var retries: Int { transport.retries }
 
   /// Encodes and sends the batch, split when it would exceed 4 MiB.
   public func export(_ spans: [SpanData], from source: TelemetrySource, timeout: Duration) -> ExportResult {
@@ -79,7 +78,6 @@ public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
   }
 
   fileprivate func finish(_ outcome: OTLPTransport.Outcome) -> ExportResult {
-    if outcome.attempts > 1 { retriesCounter.wrappingAdd(outcome.attempts - 1, ordering: .relaxed) }
     return OTLPResults.result(
       of: outcome.result,
       partialSuccess: outcome.result.response.flatMap(ResponseDecoder.tracePartialSuccess),

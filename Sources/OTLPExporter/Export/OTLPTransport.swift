@@ -20,6 +20,11 @@ final class OTLPTransport: Sendable {
   private let client: GRPCClient
   private let metadata: [(String, String)]
   private let retry: RetryPolicy
+  private let retriesScheduled = RetryCount()
+
+  /// Attempts beyond the first so far, counted as each is scheduled (so a status read while an
+  /// export waits out its backoff already shows it).
+  var retries: Int { retriesScheduled.value.load(ordering: .relaxed) }
 
   init(options: OTLPExporterOptions, retry: RetryPolicy) throws {
     guard let text = options.endpoint else { throw OTLPConfigurationError.invalidEndpoint("", "it is empty") }
@@ -58,6 +63,7 @@ final class OTLPTransport: Sendable {
     let client = self.client
     let metadata = self.metadata
     let retry = self.retry
+    let retriesScheduled = self.retriesScheduled
     @Sendable func attempt(_ number: Int) {
       let remaining = deadline.remaining
       client.startUnary(
@@ -71,6 +77,7 @@ final class OTLPTransport: Sendable {
           let delay = retry.delay(afterAttempt: number, serverDelay: serverDelay)
           // A client already shut down runs no timer: then this result is final.
           if delay < deadline.remaining, client.schedule(after: delay, { attempt(number + 1) }) {
+            retriesScheduled.value.wrappingAdd(1, ordering: .relaxed)
             return
           }
         }
@@ -116,4 +123,9 @@ final class OTLPTransport: Sendable {
       throw OTLPConfigurationError.unreadableCertificate(path: path, reason: error.description)
     }
   }
+}
+
+/// A retry counter the retry closures share with the transport.
+private final class RetryCount: Sendable {
+  let value = Atomic<Int>(0)
 }
