@@ -87,7 +87,9 @@ let package = Package(
     // decodes with the official opentelemetry-proto classes, and makes test TLS certificates.
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
-    .testTarget(name: "OTLPExporterTests", dependencies: ["OTLPExporter", "TelemetryModel", "TestSupport"]),
+    .testTarget(
+      name: "OTLPExporterTests",
+      dependencies: ["OTLPExporter", "GRPCCoreClient", "TelemetryModel", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

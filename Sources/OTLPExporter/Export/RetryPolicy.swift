@@ -1,4 +1,5 @@
 import GRPCCoreClient
+import SinkSupport
 
 /// When and how long to wait before sending a failed export again, as the OTLP specification
 /// says: retry CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE and DATA_LOSS;
@@ -35,15 +36,34 @@ public struct RetryPolicy: Hashable, Sendable {
     }
   }
 
+  /// The shortest wait between attempts, whatever the settings say: a zero backoff with many
+  /// attempts must not turn into a busy loop.
+  public static let minimumBackoff: Duration = .milliseconds(1)
+
   /// The wait before attempt `attempt + 1` (attempt counts from 1): the server's delay, else a
-  /// random duration up to the backoff bound.
+  /// random duration between half the backoff bound and the bound. Any settings give a finite
+  /// wait of at least ``minimumBackoff``: a multiplier below 1 (or not a number) counts as 1,
+  /// durations beyond what a `Double` of nanoseconds holds saturate.
   public func delay(afterAttempt attempt: Int, serverDelay: Duration?) -> Duration {
-    if let serverDelay { return serverDelay }
-    var bound =
-      Double(initialBackoff.components.seconds) + Double(initialBackoff.components.attoseconds) / 1e18
-    let limit = Double(maxBackoff.components.seconds) + Double(maxBackoff.components.attoseconds) / 1e18
-    for _ in 1..<max(1, attempt) { bound = min(limit, bound * multiplier) }
-    let seconds = Double.random(in: (bound / 2)...max(bound / 2, bound))
-    return .nanoseconds(Int64(seconds * 1e9))
+    if let serverDelay { return max(serverDelay, .zero) }
+    let limit = max(Self.seconds(maxBackoff), Self.seconds(Self.minimumBackoff))
+    var bound = min(limit, max(Self.seconds(initialBackoff), Self.seconds(Self.minimumBackoff)))
+    let growth = multiplier.isFinite && multiplier > 1 ? multiplier : 1
+    // The bound reaches the limit within a few dozen attempts; stop multiplying there.
+    for _ in 1..<max(1, min(attempt, 1100)) where bound < limit { bound = min(limit, bound * growth) }
+    let seconds = Double.random(in: (bound / 2)...bound)
+    return max(Self.minimumBackoff, Self.duration(seconds: seconds))
+  }
+
+  private static func seconds(_ duration: Duration) -> Double {
+    let (seconds, attoseconds) = duration.components
+    return Double(seconds) + Double(attoseconds) / 1e18
+  }
+
+  /// A finite, non-negative number of seconds as a duration, saturating at ``Duration/unlimited``.
+  private static func duration(seconds: Double) -> Duration {
+    let nanoseconds = seconds * 1e9
+    guard nanoseconds < 9.2e18 else { return .unlimited }
+    return .nanoseconds(Int64(max(0, nanoseconds)))
   }
 }
