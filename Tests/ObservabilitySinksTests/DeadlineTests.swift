@@ -53,7 +53,7 @@ struct DeadlineTests {
     defer { receiver.stop() }
     let sink = otlpSink(receiver.endpoint)
     playRuns(sink, runs: 2, steps: 2)
-    #expect(sink.shutdown(timeout: .seconds(Int64.max)))
+    #expect(sink.syncShutdown(timeout: .seconds(Int64.max)))
     #expect(receiver.spans().count == 6)
     let status = sink.status()
     #expect(status.spansExported == 6 && status.spansFailed == 0)
@@ -69,9 +69,9 @@ struct DeadlineTests {
     defer { receiver.stop() }
     let sink = otlpSink(receiver.endpoint)
     playRuns(sink, runs: 1, steps: 1)
-    #expect(sink.forceFlush(timeout: .seconds(Int64.max)))
+    #expect(sink.syncForceFlush(timeout: .seconds(Int64.max)))
     #expect(receiver.spans().count == 2)
-    sink.shutdown(timeout: .seconds(5))
+    sink.syncShutdown(timeout: .seconds(5))
   }
 
   @Test func aScheduleDelayOfCenturiesDoesNotSpinTheExportThread() throws {
@@ -85,7 +85,7 @@ struct DeadlineTests {
     let window = DispatchSemaphore(value: 0)
     _ = window.wait(timeout: .now() + .milliseconds(300))
     #expect(worker.wakeups.load(ordering: .relaxed) - before <= 1)
-    #expect(sink.shutdown(timeout: .seconds(5)))
+    #expect(sink.syncShutdown(timeout: .seconds(5)))
   }
 
   @Test func aFlushDeadlineShorterThanTheReceiverCountsSpansByWhatTheServerAnswered() throws {
@@ -99,11 +99,11 @@ struct DeadlineTests {
     let sink = otlpSink(receiver.endpoint)
     playRuns(sink, runs: 2, steps: 1)
     // The caller stops waiting; the export goes on with its own timeout.
-    #expect(!sink.forceFlush(timeout: .milliseconds(100)))
+    #expect(!sink.syncForceFlush(timeout: .milliseconds(100)))
     #expect(waitFor { sink.status().spansExported == 4 })
     let status = sink.status()
     #expect(status.spansFailed == 0)
     #expect(receiver.spans().count == 4)
-    #expect(sink.shutdown(timeout: .seconds(5)))
+    #expect(sink.syncShutdown(timeout: .seconds(5)))
   }
 }

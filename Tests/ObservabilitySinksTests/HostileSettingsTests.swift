@@ -28,12 +28,12 @@ struct HostileSettingsTests {
     let exporter = InMemorySpanExporter()
     let sink = sink(["OTEL_BSP_MAX_QUEUE_SIZE": size], logs: logs) { $0.spanExporter = exporter }
     playRuns(sink, runs: 2, steps: 1)
-    #expect(sink.forceFlush(timeout: .seconds(10)))
+    #expect(sink.syncForceFlush(timeout: .seconds(10)))
     #expect(exporter.finishedSpans.count == 4)
     let warnings = logs.messages.withLock { $0 }.filter { $0.contains("span queue size") }
     #expect(warnings.count == 1)
     #expect(warnings.first?.contains("using \(PipelineSettings.largestQueueSize)") == true)
-    sink.shutdown(timeout: .seconds(5))
+    sink.syncShutdown(timeout: .seconds(5))
   }
 
   @Test func aQueueBoundInCodeIsClampedToo() {
@@ -52,9 +52,9 @@ struct HostileSettingsTests {
     }
     playRuns(test.sink, runs: 3, steps: 2)
     #expect(test.flushedSpans().count == 9)
-    #expect(test.sink.getTraceId(runId: "r0") == nil || bound > 0)
+    #expect(test.sink.traceID(forRun: "r0") == nil || bound > 0)
     #expect(test.metric("rlm.steps") != nil)
-    test.sink.shutdown(timeout: .seconds(5))
+    test.sink.syncShutdown(timeout: .seconds(5))
   }
 
   @Test(arguments: [
@@ -77,7 +77,7 @@ struct HostileSettingsTests {
       $0.logger = logs.logger
     }
     playRuns(sink, runs: 1, steps: 1)
-    #expect(sink.shutdown(timeout: .seconds(10)))
+    #expect(sink.syncShutdown(timeout: .seconds(10)))
     #expect(receiver.spans().count == 2)
     let warnings = logs.messages.withLock { $0 }.filter { $0.contains("skipped a header") }
     #expect(warnings.count == 1)

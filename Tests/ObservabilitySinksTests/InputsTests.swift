@@ -7,8 +7,8 @@ struct InputsTests {
     #expect(
       StepEvent(json: .object([]))
         == StepEvent(
-          step: 0, action: StepAction(action: "unknown", code: ""),
-          observation: StepObservation(success: false, output: "", error: nil), reward: 0))
+          step: 0, action: StepAction(type: "unknown", code: nil),
+          observation: StepObservation(success: false, output: nil, error: nil), reward: 0))
     #expect(RunParams(json: .object([])) == RunParams(maxSteps: 0, model: "unknown"))
     #expect(
       RunResult(json: .object([])) == RunResult(completed: false, steps: 0, totalReward: 0, finalAnswer: nil))
@@ -20,7 +20,7 @@ struct InputsTests {
         #"{"type":"step","run_id":"x","step":3,"action":{"action":"run_python","code":"print(1)"},"observation":{"success":true,"output":"1","error":"e"},"reward":1}"#
     )
     let event = StepEvent(json: json)
-    #expect(event.step == 3 && event.action == StepAction(action: "run_python", code: "print(1)"))
+    #expect(event.step == 3 && event.action == StepAction(type: "run_python", code: "print(1)"))
     #expect(event.observation == StepObservation(success: true, output: "1", error: "e"))
     #expect(event.reward == 1.0)
   }
@@ -28,7 +28,7 @@ struct InputsTests {
   @Test func falsyTextsCountAsAbsent() throws {
     let event = StepEvent(
       json: try JSONValue(parsing: #"{"action":{"code":""},"observation":{"output":"","error":""}}"#))
-    #expect(event.action.code.isEmpty && event.observation.output.isEmpty && event.observation.error == nil)
+    #expect(event.action.code == nil && event.observation.output == nil && event.observation.error == nil)
     for answer in ["null", "\"\"", "0", "false", "[]", "{}"] {
       let result = RunResult(json: try JSONValue(parsing: #"{"final_answer":"# + answer + "}"))
       #expect(result.finalAnswer == nil, "final_answer \(answer)")

@@ -91,7 +91,7 @@ struct ProblemLoggingTests {
     }
     for round in 0..<3 {
       playRuns(sink, runs: 1, steps: 1, prefix: "dead\(round)-")
-      #expect(!sink.forceFlush(timeout: .seconds(10)))
+      #expect(!sink.syncForceFlush(timeout: .seconds(10)))
     }
     let failures = logs.messages.withLock { $0 }.filter { $0.contains("span export to") }
     #expect(failures.count == 1)
@@ -111,7 +111,7 @@ struct ProblemLoggingTests {
       waitFor(timeout: .seconds(30)) {
         round += 1
         playRuns(sink, runs: 1, steps: 1, prefix: "alive\(round)-")
-        return sink.forceFlush(timeout: .seconds(10))
+        return sink.syncForceFlush(timeout: .seconds(10))
       })
     let lines = logs.messages.withLock { $0 }
     let failed = sink.status().exportFailures
@@ -124,7 +124,7 @@ struct ProblemLoggingTests {
         )
       })
     #expect(receiver.spans().count == 2)
-    sink.shutdown(timeout: .seconds(5))
+    sink.syncShutdown(timeout: .seconds(5))
   }
 
   @Test func spansDroppedInAHookAreLoggedByTheExportThread() {
@@ -139,7 +139,7 @@ struct ProblemLoggingTests {
     configuration.spanExporter = exporter
     let sink = OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
     playRuns(sink, runs: 10, steps: 1)
-    #expect(sink.shutdown(timeout: .seconds(5)))
+    #expect(sink.syncShutdown(timeout: .seconds(5)))
     let status = sink.status()
     #expect(status.spansDropped > 0)
     let lines = logs.messages.withLock { $0 }.filter { $0.contains("dropped") }

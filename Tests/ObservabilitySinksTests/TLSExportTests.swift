@@ -26,18 +26,18 @@ struct TLSExportTests {
 
     let good = sink(receiver.endpoint) { $0.traces.certificateFile = certificates.ca.certificatePath }
     playRuns(good, runs: 1, steps: 1)
-    #expect(good.shutdown(timeout: .seconds(10)))
+    #expect(good.syncShutdown(timeout: .seconds(10)))
     #expect(receiver.spans().count == 2)
 
     let wrong = sink(receiver.endpoint) { $0.traces.certificateFile = certificates.otherCA.certificatePath }
     playRuns(wrong, runs: 1, steps: 1)
-    #expect(!wrong.shutdown(timeout: .seconds(10)))
+    #expect(!wrong.syncShutdown(timeout: .seconds(10)))
     #expect(wrong.status().lastError?.contains("UNAVAILABLE") == true)
     #expect(receiver.spans().count == 2)
 
     let plaintext = sink("http://127.0.0.1:\(receiver.port)") { _ in }
     playRuns(plaintext, runs: 1, steps: 1)
-    #expect(!plaintext.shutdown(timeout: .seconds(10)))
+    #expect(!plaintext.syncShutdown(timeout: .seconds(10)))
     #expect(plaintext.status().spansFailed == 2)
   }
 
@@ -53,7 +53,7 @@ struct TLSExportTests {
 
     let anonymous = sink(receiver.endpoint) { $0.traces.certificateFile = certificates.ca.certificatePath }
     playRuns(anonymous, runs: 1, steps: 1)
-    #expect(!anonymous.shutdown(timeout: .seconds(10)))
+    #expect(!anonymous.syncShutdown(timeout: .seconds(10)))
 
     let environment = [
       "DSPY_RLM_OTEL_ENABLED": "true", "DSPY_RLM_OTEL_METRICS_ENABLED": "false",
@@ -62,9 +62,9 @@ struct TLSExportTests {
       "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE": certificates.client.certificatePath,
       "OTEL_EXPORTER_OTLP_CLIENT_KEY": certificates.client.keyPath,
     ]
-    let mutual = createOtelSinkFromEnv(environment)
+    let mutual = OpenTelemetrySink.fromEnvironment(environment)
     playRuns(mutual, runs: 1, steps: 1)
-    #expect(mutual.shutdown(timeout: .seconds(10)))
+    #expect(mutual.syncShutdown(timeout: .seconds(10)))
     #expect(receiver.spans().count == 2)
   }
 

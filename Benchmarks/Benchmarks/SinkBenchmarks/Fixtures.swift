@@ -51,11 +51,11 @@ struct SinkVariant: Sendable {
 /// One long-lived sink per variant (created on first use, outside any measurement), each with one
 /// active run the `onStep` benchmarks add steps to.
 enum Sinks {
-  static let stepRunId = "bench-run"
+  static let stepRunID = "bench-run"
   private static let sinks: [OpenTelemetrySink] = SinkVariant.all.map { variant in
     let sink = variant.makeSink()
     sink.onRunStart(
-      runId: stepRunId, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+      runID: stepRunID, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
     return sink
   }
 

@@ -33,7 +33,7 @@ func hookBenchmarks() {
       let event = Inputs.step
       benchmark.startMeasurement()
       for _ in benchmark.scaledIterations {
-        sink.onStep(runId: Sinks.stepRunId, event: event, cumulativeReward: 1)
+        sink.onStep(runID: Sinks.stepRunID, event: event, cumulativeReward: 1)
       }
     }
 
@@ -43,10 +43,10 @@ func hookBenchmarks() {
       let ids = benchmark.scaledIterations.map { prefix + String($0) }
       benchmark.startMeasurement()
       for id in ids {
-        sink.onRunStart(runId: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+        sink.onRunStart(runID: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
       }
       benchmark.stopMeasurement()
-      for id in ids { sink.onRunEnd(runId: id, result: Inputs.result, runPath: "runs/r.jsonl") }
+      for id in ids { sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/r.jsonl") }
     }
 
     Benchmark("onRunEnd (\(variant.label))") { benchmark in
@@ -54,10 +54,10 @@ func hookBenchmarks() {
       let prefix = String(UInt32.random(in: .min ... .max), radix: 16) + "-"
       let ids = benchmark.scaledIterations.map { prefix + String($0) }
       for id in ids {
-        sink.onRunStart(runId: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+        sink.onRunStart(runID: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
       }
       benchmark.startMeasurement()
-      for id in ids { sink.onRunEnd(runId: id, result: Inputs.result, runPath: "runs/r.jsonl") }
+      for id in ids { sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/r.jsonl") }
     }
   }
 }
@@ -89,14 +89,14 @@ enum EncodingInput {
     configuration.metricsExporter = ExporterKind.none
     let sink = OpenTelemetrySink(enabled: true, serviceName: "rlm-bench", configuration: configuration)
     sink.onRunStart(
-      runId: "encode", task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+      runID: "encode", task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
     for number in 1...511 {
       var event = Inputs.step
       event.step = number
-      sink.onStep(runId: "encode", event: event, cumulativeReward: Double(number) / 10)
+      sink.onStep(runID: "encode", event: event, cumulativeReward: Double(number) / 10)
     }
-    sink.onRunEnd(runId: "encode", result: Inputs.result, runPath: "runs/encode.jsonl")
-    sink.shutdown(timeout: .seconds(10))
+    sink.onRunEnd(runID: "encode", result: Inputs.result, runPath: "runs/encode.jsonl")
+    sink.syncShutdown(timeout: .seconds(10))
     let spans = exporter.finishedSpans
     return (
       spans,
@@ -120,10 +120,10 @@ func endToEndBenchmarks() {
     for _ in benchmark.scaledIterations {
       let sink = SinkVariant(metrics: true, exporting: true).makeSink(queue: 10_455)
       runBurst(sink)
-      let flushed = sink.forceFlush(timeout: .seconds(30))
+      let flushed = sink.syncForceFlush(timeout: .seconds(30))
       precondition(flushed && sink.status().spansExported == 10_455, "burst not fully exported")
       benchmark.stopMeasurement()
-      sink.shutdown(timeout: .seconds(5))
+      sink.syncShutdown(timeout: .seconds(5))
     }
   }
 
@@ -139,10 +139,10 @@ func endToEndBenchmarks() {
       let sink = OpenTelemetrySink(
         enabled: true, serviceName: "rlm-bench", endpoint: endpoint, configuration: options)
       runBurst(sink)
-      let flushed = sink.forceFlush(timeout: .seconds(30))
+      let flushed = sink.syncForceFlush(timeout: .seconds(30))
       precondition(flushed && sink.status().spansExported == 10_455, "burst not fully exported")
       benchmark.stopMeasurement()
-      sink.shutdown(timeout: .seconds(5))
+      sink.syncShutdown(timeout: .seconds(5))
     }
   }
 }
@@ -150,12 +150,12 @@ func endToEndBenchmarks() {
 func runBurst(_ sink: OpenTelemetrySink) {
   for run in 0..<205 {
     let id = "burst-\(run)"
-    sink.onRunStart(runId: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+    sink.onRunStart(runID: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
     for number in 1...50 {
       var event = Inputs.step
       event.step = number
-      sink.onStep(runId: id, event: event, cumulativeReward: Double(number) / 10)
+      sink.onStep(runID: id, event: event, cumulativeReward: Double(number) / 10)
     }
-    sink.onRunEnd(runId: id, result: Inputs.result, runPath: "runs/\(id).jsonl")
+    sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/\(id).jsonl")
   }
 }

@@ -10,14 +10,14 @@ enum WorkloadInputs {
   static let output = "result = 661.4629471031477 (float), ok"
 
   /// The run id of run `index`: 8 lowercase hex digits, like the runtime's `uuid4().hex[:8]`.
-  static func runId(_ index: Int) -> String {
+  static func runID(_ index: Int) -> String {
     let hex = String(UInt32(truncatingIfNeeded: index &* 2_654_435_761), radix: 16)
     return String(repeating: "0", count: max(0, 8 - hex.count)) + hex
   }
 
   static func step(_ number: Int) -> StepEvent {
     StepEvent(
-      step: number, action: StepAction(action: "run_python", code: code),
+      step: number, action: StepAction(type: "run_python", code: code),
       observation: StepObservation(success: true, output: output), reward: 0.1)
   }
 

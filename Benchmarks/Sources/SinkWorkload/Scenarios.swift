@@ -60,10 +60,10 @@ func hooksScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   ends.reserveCapacity(options.runs)
   let began = monotonicNanos()
   for run in 0..<options.runs {
-    let runId = WorkloadInputs.runId(run)
+    let runID = WorkloadInputs.runID(run)
     var t0 = monotonicNanos()
     sink.onRunStart(
-      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+      runID: runID, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
       params: WorkloadInputs.params)
     var t1 = monotonicNanos()
     starts.append(t1 - t0)
@@ -72,13 +72,13 @@ func hooksScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
       let event = WorkloadInputs.step(number)
       cumulative += event.reward
       t0 = monotonicNanos()
-      sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
+      sink.onStep(runID: runID, event: event, cumulativeReward: cumulative)
       t1 = monotonicNanos()
       steps.append(t1 - t0)
     }
     let result = WorkloadInputs.result(steps: options.steps)
     t0 = monotonicNanos()
-    sink.onRunEnd(runId: runId, result: result, runPath: "runs/\(runId).jsonl")
+    sink.onRunEnd(runID: runID, result: result, runPath: "runs/\(runID).jsonl")
     t1 = monotonicNanos()
     ends.append(t1 - t0)
   }
@@ -87,18 +87,18 @@ func hooksScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   var active: [UInt64] = []
   active.reserveCapacity(options.activeRuns)
   for run in 0..<options.activeRuns {
-    let runId = WorkloadInputs.runId(options.runs + run)
+    let runID = WorkloadInputs.runID(options.runs + run)
     let t0 = monotonicNanos()
     sink.onRunStart(
-      runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+      runID: runID, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
       params: WorkloadInputs.params)
     active.append(monotonicNanos() - t0)
   }
   for run in 0..<options.activeRuns {
-    let runId = WorkloadInputs.runId(options.runs + run)
-    sink.onRunEnd(runId: runId, result: WorkloadInputs.result(steps: 0), runPath: "runs/\(runId).jsonl")
+    let runID = WorkloadInputs.runID(options.runs + run)
+    sink.onRunEnd(runID: runID, result: WorkloadInputs.result(steps: 0), runPath: "runs/\(runID).jsonl")
   }
-  let flushed = sink.shutdown(timeout: .seconds(30))
+  let flushed = sink.syncShutdown(timeout: .seconds(30))
   let tenth = max(1, options.runs / 10)
   let activeTenth = max(1, options.activeRuns / 10)
   return [
@@ -120,11 +120,11 @@ func burstScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   let sink = makeSink(options)
   let began = monotonicNanos()
   for run in 0..<options.runs {
-    let runId = WorkloadInputs.runId(run)
-    playRun(sink, runId: runId, steps: options.steps)
+    let runID = WorkloadInputs.runID(run)
+    playRun(sink, runID: runID, steps: options.steps)
   }
   let produced = monotonicNanos()
-  let flushed = sink.shutdown(timeout: .seconds(60))
+  let flushed = sink.syncShutdown(timeout: .seconds(60))
   let done = monotonicNanos()
   let status = sink.status()
   let expected = options.runs * (options.steps + 1)
@@ -150,9 +150,9 @@ func sustainedScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   var run = 0
   var pauses = 0
   while monotonicNanos() < deadline {
-    let runId = WorkloadInputs.runId(run)
+    let runID = WorkloadInputs.runID(run)
     run += 1
-    playRun(sink, runId: runId, steps: options.steps)
+    playRun(sink, runID: runID, steps: options.steps)
     // Back-pressure: bounded by the deadline, so the loop always ends.
     while sink.status().spansPending > queue / 2, monotonicNanos() < deadline {
       pauses += 1
@@ -160,10 +160,10 @@ func sustainedScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
     }
   }
   let produced = monotonicNanos()
-  let flushed = sink.forceFlush(timeout: .seconds(60))
+  let flushed = sink.syncForceFlush(timeout: .seconds(60))
   let done = monotonicNanos()
   let status = sink.status()
-  _ = sink.shutdown(timeout: .seconds(10))
+  _ = sink.syncShutdown(timeout: .seconds(10))
   let seconds = Double(done - began) / 1e9
   return [
     ("spans_produced", .int(status.spansRecorded)),
@@ -185,24 +185,24 @@ func longRunScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   var samples: [JSON] = []
   let tenth = max(1, options.runs / 10)
   for run in 0..<options.runs {
-    let runId = WorkloadInputs.runId(run)
-    playRun(sink, runId: runId, steps: options.steps)
+    let runID = WorkloadInputs.runID(run)
+    playRun(sink, runID: runID, steps: options.steps)
     if (run + 1) % tenth == 0 { samples.append(.int(procStatusKilobytes("VmRSS"))) }
   }
-  _ = sink.shutdown(timeout: .seconds(30))
+  _ = sink.syncShutdown(timeout: .seconds(30))
   return [("rss_kb_every_tenth", .array(samples)), ("status", statusJSON(sink.status()))]
 }
 
 /// One untimed run of `steps` steps, as fast as possible.
-func playRun(_ sink: OpenTelemetrySink, runId: String, steps: Int) {
+func playRun(_ sink: OpenTelemetrySink, runID: String, steps: Int) {
   sink.onRunStart(
-    runId: runId, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+    runID: runID, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
     params: WorkloadInputs.params)
   var cumulative = 0.0
   for number in 1...max(1, steps) {
     let event = WorkloadInputs.step(number)
     cumulative += event.reward
-    sink.onStep(runId: runId, event: event, cumulativeReward: cumulative)
+    sink.onStep(runID: runID, event: event, cumulativeReward: cumulative)
   }
-  sink.onRunEnd(runId: runId, result: WorkloadInputs.result(steps: steps), runPath: "runs/\(runId).jsonl")
+  sink.onRunEnd(runID: runID, result: WorkloadInputs.result(steps: steps), runPath: "runs/\(runID).jsonl")
 }

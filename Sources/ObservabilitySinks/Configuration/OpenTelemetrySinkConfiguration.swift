@@ -61,7 +61,7 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   public var exitFlushTimeout: Duration? = .seconds(2)
   /// How long the sink, run as a `Service`, waits for delivery after a graceful shutdown.
   public var gracefulShutdownTimeout: Duration = .seconds(5)
-  /// How many ended runs `getTraceId` still answers for.
+  /// How many ended runs `getTraceID` still answers for.
   public var recentRunCapacity = 1024
   /// The environment the standard variables are read from; `nil` is the process's.
   public var environment: [String: String]?

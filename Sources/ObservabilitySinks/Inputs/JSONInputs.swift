@@ -17,7 +17,7 @@ extension RunParams {
 }
 
 extension StepEvent {
-  /// Reads a step event as the runtime logs it: `step`, `action.{action,code}`,
+  /// Reads a step event as the runtime logs it: `step`, `action.{action,code}` (`action.action` is the type),
   /// `observation.{success,output,error}`, `reward`; other keys are ignored.
   public init(json: JSONValue) {
     let action = json["action"] ?? .object([])
@@ -25,12 +25,12 @@ extension StepEvent {
     self.init(
       step: json["step"]?.integerValue ?? 0,
       action: StepAction(
-        action: action["action"].map(\.pythonString) ?? "unknown",
-        code: action["code"].flatMap(\.truthyText) ?? ""
+        type: action["action"].map(\.pythonString) ?? "unknown",
+        code: action["code"].flatMap(\.truthyText)
       ),
       observation: StepObservation(
         success: observation["success"].map { !$0.isFalsy } ?? false,
-        output: observation["output"].flatMap(\.truthyText) ?? "",
+        output: observation["output"].flatMap(\.truthyText),
         error: observation["error"].flatMap(\.truthyText)
       ),
       reward: json["reward"]?.numberValue ?? 0.0

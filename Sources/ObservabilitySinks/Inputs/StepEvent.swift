@@ -29,13 +29,13 @@ public struct StepEvent: Hashable, Sendable {
 /// The action of a step: its type and the code it ran.
 public struct StepAction: Hashable, Sendable {
   /// The action type (`rlm.action_type`), e.g. `run_python` or `submit`.
-  public var action: String
-  /// The code the step executed; empty when none (then no `code_execution` event).
-  public var code: String
+  public var type: String
+  /// The code the step executed; `nil` (or empty) when none, and then no `code_execution` event.
+  public var code: String?
 
   /// Creates an action.
-  public init(action: String = "unknown", code: String = "") {
-    self.action = action
+  public init(type: String = "unknown", code: String? = nil) {
+    self.type = type
     self.code = code
   }
 }
@@ -44,13 +44,13 @@ public struct StepAction: Hashable, Sendable {
 public struct StepObservation: Hashable, Sendable {
   /// Whether the step succeeded (`rlm.success`; status OK).
   public var success: Bool
-  /// The step's output; empty when none (then no `output` event).
-  public var output: String
+  /// The step's output; `nil` (or empty) when none, and then no `output` event.
+  public var output: String?
   /// The error message of a failed step; `nil` or empty when none.
   public var error: String?
 
   /// Creates an observation.
-  public init(success: Bool = false, output: String = "", error: String? = nil) {
+  public init(success: Bool = false, output: String? = nil, error: String? = nil) {
     self.success = success
     self.output = output
     self.error = error

@@ -14,7 +14,7 @@ struct IdGenerator {
   }
 
   /// A random trace id, never the invalid all-zero one.
-  mutating func nextTraceId() -> TraceID {
+  mutating func nextTraceID() -> TraceID {
     while true {
       let id = TraceID(high: next(), low: next())
       if id.isValid { return id }
@@ -22,7 +22,7 @@ struct IdGenerator {
   }
 
   /// A random span id, never zero.
-  mutating func nextSpanId() -> SpanID {
+  mutating func nextSpanID() -> SpanID {
     while true {
       let value = next()
       if value != 0 { return SpanID(value) }

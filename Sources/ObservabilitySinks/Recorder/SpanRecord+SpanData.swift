@@ -21,21 +21,21 @@ extension StepSpanRecord {
   func spanData() -> SpanData {
     let event = self.event
     var events: [SpanEvent] = []
-    if !event.action.code.isEmpty {
+    if let code = event.action.code, !code.isEmpty {
       events.append(
         SpanEvent(
           name: "code_execution", timeUnixNano: endTime,
           attributes: [
-            Attribute("code", .string(event.action.code.prefix(scalars: TruncationLimit.eventText)))
+            Attribute("code", .string(code.prefix(scalars: TruncationLimit.eventText)))
           ]
         ))
     }
-    if !event.observation.output.isEmpty {
+    if let output = event.observation.output, !output.isEmpty {
       events.append(
         SpanEvent(
           name: "output", timeUnixNano: endTime,
           attributes: [
-            Attribute("output", .string(event.observation.output.prefix(scalars: TruncationLimit.eventText)))
+            Attribute("output", .string(output.prefix(scalars: TruncationLimit.eventText)))
           ]
         ))
     }
@@ -48,7 +48,7 @@ extension StepSpanRecord {
       status = .unset
     }
     return SpanData(
-      traceId: identity.traceId, spanId: identity.spanId, parentSpanId: identity.parentSpanId,
+      traceID: identity.traceID, spanID: identity.spanID, parentSpanID: identity.parentSpanID,
       name: "rlm.step", startTimeUnixNano: startTime, endTimeUnixNano: endTime,
       attributes: attributes(),
       events: events, status: status, flags: identity.flags, traceState: identity.traceState
@@ -58,10 +58,10 @@ extension StepSpanRecord {
   /// The step's attributes in the reference's order, with JSON types kept where they were given.
   private func attributes() -> [Attribute] {
     let types = event.passedThrough
-    var attributes = [Attribute("rlm.run_id", .string(runId))]
+    var attributes = [Attribute("rlm.run_id", .string(runID))]
     attributes.reserveCapacity(6)
     attributes.append("rlm.step", .int(Int64(event.step)), passedThrough: types?.step)
-    attributes.append("rlm.action_type", .string(event.action.action), passedThrough: types?.actionType)
+    attributes.append("rlm.action_type", .string(event.action.type), passedThrough: types?.actionType)
     attributes.append("rlm.reward", .double(event.reward), passedThrough: types?.reward)
     attributes.append(
       "rlm.cumulative_reward", .double(cumulativeReward), passedThrough: types?.cumulativeReward)
@@ -76,7 +76,7 @@ extension RunSpanRecord {
 
   func spanData() -> SpanData {
     var attributes = [
-      Attribute("rlm.run_id", .string(runId)),
+      Attribute("rlm.run_id", .string(runID)),
       Attribute("rlm.task", .string(task.prefix(scalars: TruncationLimit.task))),
       Attribute("rlm.environment", .string(environment)),
     ]
@@ -105,7 +105,7 @@ extension RunSpanRecord {
       status = .error(message: Self.supersededMessage)
     }
     return SpanData(
-      traceId: identity.traceId, spanId: identity.spanId, parentSpanId: identity.parentSpanId,
+      traceID: identity.traceID, spanID: identity.spanID, parentSpanID: identity.parentSpanID,
       name: "rlm.run", startTimeUnixNano: startTime, endTimeUnixNano: endTime,
       attributes: attributes, events: events, status: status, flags: identity.flags,
       traceState: identity.traceState

@@ -12,10 +12,10 @@ import SinkSupport
 ///
 /// ```swift
 /// let sink = OpenTelemetrySink(enabled: true, endpoint: "http://localhost:4317")
-/// sink.onRunStart(runId: "r1", task: "Answer trivia", environment: "dspy", params: RunParams(maxSteps: 10))
-/// sink.onStep(runId: "r1", event: StepEvent(step: 1, reward: 0.5), cumulativeReward: 0.5)
-/// sink.onRunEnd(runId: "r1", result: RunResult(completed: true, steps: 1, totalReward: 0.5), runPath: "runs/r1.jsonl")
-/// sink.shutdown()
+/// sink.onRunStart(runID: "r1", task: "Answer trivia", environment: "dspy", params: RunParams(maxSteps: 10))
+/// sink.onStep(runID: "r1", event: StepEvent(step: 1, reward: 0.5), cumulativeReward: 0.5)
+/// sink.onRunEnd(runID: "r1", result: RunResult(completed: true, steps: 1, totalReward: 0.5), runPath: "runs/r1.jsonl")
+/// sink.syncShutdown()
 /// ```
 public final class OpenTelemetrySink: ObservabilitySink {
   /// Always `"opentelemetry"`.
@@ -172,22 +172,22 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// trace when there is one: the `TRACEPARENT` environment variable, else the span of the task's
   /// `ServiceContext` as the bootstrapped instrument (swift-otel's tracer, or any other)
   /// propagates it; otherwise it starts a new trace.
-  public func onRunStart(runId: String, task: String, environment: String, params: RunParams) {
-    onRunStart(runId: runId, task: task, environment: environment, params: params, parent: nil)
+  public func onRunStart(runID: String, task: String, environment: String, params: RunParams) {
+    onRunStart(runID: runID, task: task, environment: environment, params: params, parent: nil)
   }
 
   /// Starts the run's `rlm.run` span as a child of `parent` (a span in another process, e.g. from
-  /// an incoming `traceparent` header); with `nil`, as ``onRunStart(runId:task:environment:params:)``.
+  /// an incoming `traceparent` header); with `nil`, as ``onRunStart(runID:task:environment:params:)``.
   public func onRunStart(
-    runId: String, task: String, environment: String, params: RunParams, parent: TraceParent?
+    runID: String, task: String, environment: String, params: RunParams, parent: TraceParent?
   ) {
-    startRun(runId: runId, task: task, environment: environment, params: params, parent: parent, at: nil)
+    startRun(runID: runID, task: task, environment: environment, params: params, parent: parent, at: nil)
   }
 
   /// Starts a run at `time` (Unix nanoseconds; `nil` is now), resolving its parent: `parent`, else
   /// `TRACEPARENT`, else the task's `ServiceContext`.
   func startRun(
-    runId: String, task: String, environment: String, params: RunParams, parent: TraceParent?,
+    runID: String, task: String, environment: String, params: RunParams, parent: TraceParent?,
     at time: UInt64?
   ) {
     guard let recorder else { return }
@@ -202,53 +202,54 @@ public final class OpenTelemetrySink: ObservabilitySink {
       resolved = nil
     }
     recorder.runStarted(
-      runId: runId, task: task, environment: environment, params: params, parent: resolved, at: time)
+      runID: runID, task: task, environment: environment, params: params, parent: resolved, at: time)
   }
 
   /// Records the step as an `rlm.step` child of the run's span, counts it in `rlm.steps` and its
   /// reward in `rlm.reward`. Does nothing for a run id that is not active.
-  public func onStep(runId: String, event: StepEvent, cumulativeReward: Double) {
-    recorder?.stepFinished(runId: runId, event: event, cumulativeReward: cumulativeReward)
+  public func onStep(runID: String, event: StepEvent, cumulativeReward: Double) {
+    recorder?.stepFinished(runID: runID, event: event, cumulativeReward: cumulativeReward)
   }
 
   /// Ends the run's span with its result and records `rlm.run_duration`. Does nothing for a run
   /// id that is not active.
-  public func onRunEnd(runId: String, result: RunResult, runPath: String) {
-    recorder?.runEnded(runId: runId, result: result, runPath: runPath)
+  public func onRunEnd(runID: String, result: RunResult, runPath: String) {
+    recorder?.runEnded(runID: runID, result: result, runPath: runPath)
   }
 
   /// The run's trace id as 32 lowercase hex digits, while it is active and for the last
   /// ``OpenTelemetrySinkConfiguration/recentRunCapacity`` ended runs; otherwise `nil`.
-  public func getTraceId(runId: String) -> String? {
-    recorder?.traceId(of: runId)?.hex
+  public func traceID(forRun runID: String) -> String? {
+    recorder?.traceID(of: runID)?.hex
   }
 
   /// Exports everything recorded so far (spans and metrics); `true` when all of it was delivered
-  /// before `timeout`. Blocks the calling thread; the export itself runs on the sink's thread.
+  /// before `timeout`. The wait happens on a thread of its own, never on the Swift concurrency
+  /// pool; the export itself runs on the sink's thread. `timeout` bounds how long the caller waits:
+  /// an export still under way then goes on under its own timeout and is counted by its answer.
   @discardableResult
-  public func forceFlush(timeout: Duration = .seconds(30)) -> Bool {
-    worker?.forceFlush(timeout: timeout) ?? true
+  public func forceFlush(timeout: Duration = .seconds(30)) async -> Bool {
+    await OffPoolCall.run { self.syncForceFlush(timeout: timeout) }
   }
 
   /// Exports what is left, stops the export thread and releases the exporters, never taking
   /// longer than `timeout`; `true` when everything was delivered. Later spans are dropped and
-  /// counted. Idempotent.
-  @discardableResult
-  public func shutdown(timeout: Duration = .seconds(30)) -> Bool {
-    worker?.shutdown(timeout: timeout) ?? true
-  }
-
-  /// ``forceFlush(timeout:)`` for async callers: the wait happens on a thread of its own, never on
-  /// the Swift concurrency pool.
-  @discardableResult
-  public func forceFlush(timeout: Duration = .seconds(30)) async -> Bool {
-    await OffPoolCall.run { self.forceFlush(timeout: timeout) }
-  }
-
-  /// ``shutdown(timeout:)`` for async callers, waiting on a thread of its own.
+  /// counted. Idempotent. Waits on a thread of its own, never on the Swift concurrency pool.
   @discardableResult
   public func shutdown(timeout: Duration = .seconds(30)) async -> Bool {
-    await OffPoolCall.run { self.shutdown(timeout: timeout) }
+    await OffPoolCall.run { self.syncShutdown(timeout: timeout) }
+  }
+
+  /// ``forceFlush(timeout:)`` for code that is not async: blocks the calling thread.
+  @discardableResult
+  public func syncForceFlush(timeout: Duration = .seconds(30)) -> Bool {
+    worker?.forceFlush(timeout: timeout) ?? true
+  }
+
+  /// ``shutdown(timeout:)`` for code that is not async: blocks the calling thread.
+  @discardableResult
+  public func syncShutdown(timeout: Duration = .seconds(30)) -> Bool {
+    worker?.shutdown(timeout: timeout) ?? true
   }
 }
 

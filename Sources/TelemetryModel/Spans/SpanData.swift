@@ -1,11 +1,11 @@
 /// A finished span, in the shape an exporter sends it.
 public struct SpanData: Hashable, Sendable {
   /// The trace the span belongs to.
-  public var traceId: TraceID
+  public var traceID: TraceID
   /// The span's own id.
-  public var spanId: SpanID
+  public var spanID: SpanID
   /// The parent span's id; `nil` for a root span.
-  public var parentSpanId: SpanID?
+  public var parentSpanID: SpanID?
   /// The operation name, `rlm.run` or `rlm.step` for the RLM sink.
   public var name: String
   /// The span kind.
@@ -28,13 +28,13 @@ public struct SpanData: Hashable, Sendable {
 
   /// Creates a span.
   public init(
-    traceId: TraceID, spanId: SpanID, parentSpanId: SpanID?, name: String, kind: SpanKind = .internal,
+    traceID: TraceID, spanID: SpanID, parentSpanID: SpanID?, name: String, kind: SpanKind = .internal,
     startTimeUnixNano: UInt64, endTimeUnixNano: UInt64, attributes: [Attribute], events: [SpanEvent],
     status: SpanStatus, flags: UInt32 = SpanData.localParentFlags, traceState: String = ""
   ) {
-    self.traceId = traceId
-    self.spanId = spanId
-    self.parentSpanId = parentSpanId
+    self.traceID = traceID
+    self.spanID = spanID
+    self.parentSpanID = parentSpanID
     self.name = name
     self.kind = kind
     self.startTimeUnixNano = startTimeUnixNano

@@ -50,8 +50,8 @@ enum ReceivedModel {
   }
 
   private static func span(_ json: [String: Any]) throws -> SpanData {
-    guard let traceId = TraceID(hex: try hex(json["trace_id"])),
-      let spanId = SpanID(hex: try hex(json["span_id"]))
+    guard let traceID = TraceID(hex: try hex(json["trace_id"])),
+      let spanID = SpanID(hex: try hex(json["span_id"]))
     else {
       throw Malformed(description: "span ids: \(json)")
     }
@@ -68,7 +68,7 @@ enum ReceivedModel {
       "SPAN_KIND_PRODUCER": .producer, "SPAN_KIND_CONSUMER": .consumer,
     ]
     return SpanData(
-      traceId: traceId, spanId: spanId, parentSpanId: parent, name: json["name"] as? String ?? "",
+      traceID: traceID, spanID: spanID, parentSpanID: parent, name: json["name"] as? String ?? "",
       kind: kinds[json["kind"] as? String ?? ""] ?? .internal,
       startTimeUnixNano: nanos(json["start_time_unix_nano"]),
       endTimeUnixNano: nanos(json["end_time_unix_nano"]), attributes: try attributes(json["attributes"]),

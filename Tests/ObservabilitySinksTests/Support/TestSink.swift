@@ -24,7 +24,7 @@ struct TestSink {
 
   /// Flushes and returns every span exported so far.
   func flushedSpans() -> [SpanData] {
-    sink.forceFlush(timeout: .seconds(10))
+    sink.syncForceFlush(timeout: .seconds(10))
     return spans.finishedSpans
   }
 
@@ -34,7 +34,7 @@ struct TestSink {
 
   /// Flushes and returns the latest collection of `name`.
   func metric(_ name: String) -> MetricData? {
-    sink.forceFlush(timeout: .seconds(10))
+    sink.syncForceFlush(timeout: .seconds(10))
     return metrics.latest(name)
   }
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A new user's trial: builds IntegrationTests/Consumer, a package that imports ObservabilitySinks
+# beside Tracing, Instrumentation, W3CTraceContext and ServiceContextModule (no name may be
+# ambiguous), and the README's Quick start pasted as it is — as top-level code and inside an async
+# `main` — then runs them and checks what they print.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-system-deps.sh
+
+package=IntegrationTests/Consumer
+snippet=$(awk '/^## Quick start/{found=1} found && /^```swift/{inside=1; next} inside && /^```/{exit} inside{print}' README.md)
+[ -n "$snippet" ] || { echo "README.md has no swift block under '## Quick start'" >&2; exit 1; }
+mkdir -p "$package/Sources/QuickStart" "$package/Sources/QuickStartAsync"
+printf '%s\n' "$snippet" >"$package/Sources/QuickStart/main.swift"
+{
+  printf '%s\n' "$snippet" | grep '^import '
+  printf '@main\nstruct QuickStartAsync {\n  static func main() async {\n'
+  printf '%s\n' "$snippet" | grep -v '^import ' | sed 's/^/    /'
+  printf '  }\n}\n'
+} >"$package/Sources/QuickStartAsync/QuickStartAsync.swift"
+
+swift build --package-path "$package" 2>&1 | tee /tmp/consumer-build.log >&2
+if grep -E "(error|warning):" /tmp/consumer-build.log | grep -v "swift-distributed-tracing': found" | grep -q .; then
+  echo "the consumer package did not build cleanly" >&2
+  exit 1
+fi
+bin="$package/.build/debug"
+
+check() {  # name, output, pattern
+  if ! grep -qE "$3" <<<"$2"; then
+    printf '%s printed:\n%s\nexpected a line matching: %s\n' "$1" "$2" "$3" >&2
+    exit 1
+  fi
+}
+out=$("$bin/NameClash")
+check NameClash "$out" '^run joined: true$'
+for target in QuickStart QuickStartAsync; do
+  out=$(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u DSPY_RLM_OTEL_ENABLED "$bin/$target")
+  printf '%s\n' "$out"
+  check "$target" "$out" '^trace: [0-9a-f]{32}$'
+  check "$target" "$out" 'rlm\.run'
+  check "$target" "$out" 'rlm\.step'
+done
+echo "consumer: 3 passed, 0 failed"
