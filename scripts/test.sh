@@ -13,13 +13,11 @@ if [ -x scripts/check-generated-protos.sh ]; then
   scripts/check-generated-protos.sh
 fi
 
-# The repository's .swift-format, strictly: a lint finding fails the run like a compiler warning.
-lint_paths=()
-for path in Package.swift Sources Tests Examples Benchmarks IntegrationTests; do
-  [ -e "$path" ] && lint_paths+=("$path")
-done
-if ! swift format lint --strict --recursive "${lint_paths[@]}" >&2; then
-  echo "swift format lint found problems (above); fix them with: swift format -i -r <paths>" >&2
+# The repository's .swift-format, strictly, over every tracked Swift file: a lint finding fails
+# the run like a compiler warning.
+mapfile -t swift_files < <(git ls-files '*.swift' 2>/dev/null || find . -name '*.swift' -not -path './.build*')
+if ! swift format lint --strict "${swift_files[@]}" >&2; then
+  echo "swift format lint found problems (above); fix them with: swift format -i <files>" >&2
   exit 1
 fi
 

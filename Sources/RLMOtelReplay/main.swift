@@ -38,7 +38,8 @@ do {
   // Replay runs without the runtime's pauses: size the queue to the script so nothing is dropped.
   var configuration = OpenTelemetrySinkConfiguration()
   configuration.maxQueueSize = max(2048, scripts.map { $0.calls.count }.reduce(0, +))
-  let sink = OpenTelemetrySink.fromEnvironment(ProcessInfo.processInfo.environment, configuration: configuration)
+  let sink = OpenTelemetrySink.fromEnvironment(
+    ProcessInfo.processInfo.environment, configuration: configuration)
   let player = HookScriptPlayer(sleepScale: options.sleepScale)
   let observations = scripts.flatMap { player.play($0, on: sink) }
   if let driverOut = options.driverOut {

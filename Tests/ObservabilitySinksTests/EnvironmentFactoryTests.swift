@@ -52,7 +52,9 @@ struct EnvironmentFactoryTests {
   }
 
   @Test func consoleTracesExporterIsChosenByEnvironment() {
-    let sink = OpenTelemetrySink.fromEnvironment(["DSPY_RLM_OTEL_ENABLED": "true", "OTEL_TRACES_EXPORTER": " Console "])
+    let sink = OpenTelemetrySink.fromEnvironment([
+      "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_TRACES_EXPORTER": " Console ",
+    ])
     #expect(sink.status().detail == "console")
     sink.syncShutdown(timeout: .seconds(5))
   }

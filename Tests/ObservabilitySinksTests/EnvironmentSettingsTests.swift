@@ -173,7 +173,9 @@ struct EnvironmentSettingsTests {
   }
 
   @Test func sdkDisabledTurnsTheSinkOff() {
-    let sink = OpenTelemetrySink.fromEnvironment(["DSPY_RLM_OTEL_ENABLED": "true", "OTEL_SDK_DISABLED": "true"])
+    let sink = OpenTelemetrySink.fromEnvironment([
+      "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_SDK_DISABLED": "true",
+    ])
     #expect(sink.status().available == false)
     #expect(sink.status().detail == "disabled by OTEL_SDK_DISABLED")
     sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())

@@ -9,10 +9,10 @@ struct LifecycleTests {
   @Test func asyncFlushAndShutdownDeliverEverything() async throws {
     let test = TestSink()
     playRuns(test.sink, runs: 3, steps: 2)
-    #expect(await test.sink.syncForceFlush(timeout: .seconds(10)))
+    #expect(await test.sink.forceFlush(timeout: .seconds(10)))
     #expect(test.spans.finishedSpans.count == 9)
     playRuns(test.sink, runs: 1, steps: 1, prefix: "last")
-    #expect(await test.sink.syncShutdown(timeout: .seconds(10)))
+    #expect(await test.sink.shutdown(timeout: .seconds(10)))
     #expect(test.spans.finishedSpans.count == 11)
   }
 

@@ -64,7 +64,7 @@ enum SpanTreeRenderer {
     }
   }
 
-  private static func status(_ status: SpanStatus) -> String {
+  private static func status(_ status: SpanData.Status) -> String {
     switch status {
     case .unset: return "UNSET"
     case .ok: return "OK"

@@ -4,16 +4,16 @@ import TelemetryModel
 /// works; older ones are forgotten, keeping memory bounded in a long-lived process.
 struct RecentTraceIDs {
   private let capacity: Int
-  private var ring: [(runID: String, traceID: TraceID)] = []
+  private var ring: [(runID: String, traceID: SpanData.TraceID)] = []
   private var next = 0
-  private var byRunID: [String: TraceID] = [:]
+  private var byRunID: [String: SpanData.TraceID] = [:]
 
   init(capacity: Int) {
     // A bound, not an allocation: the ring grows to it as runs end.
     self.capacity = max(0, capacity)
   }
 
-  mutating func remember(runID: String, traceID: TraceID) {
+  mutating func remember(runID: String, traceID: SpanData.TraceID) {
     guard capacity > 0 else { return }
     if ring.count < capacity {
       ring.append((runID, traceID))
@@ -27,5 +27,5 @@ struct RecentTraceIDs {
     byRunID[runID] = traceID
   }
 
-  func traceID(of runID: String) -> TraceID? { byRunID[runID] }
+  func traceID(of runID: String) -> SpanData.TraceID? { byRunID[runID] }
 }

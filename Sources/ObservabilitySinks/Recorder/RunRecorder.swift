@@ -80,7 +80,7 @@ final class RunRecorder: Sendable {
   }
 
   /// The trace id of an active run, else of a recently ended one.
-  func traceID(of runID: String) -> TraceID? {
+  func traceID(of runID: String) -> SpanData.TraceID? {
     state.withLock { state in state.runs[runID]?.identity.traceID ?? state.recent.traceID(of: runID) }
   }
 

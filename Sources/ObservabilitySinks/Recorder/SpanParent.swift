@@ -2,8 +2,8 @@ import TelemetryModel
 
 /// The span an `rlm.run` continues, and whether it lives in another process.
 struct SpanParent: Hashable, Sendable {
-  var traceID: TraceID
-  var spanID: SpanID
+  var traceID: SpanData.TraceID
+  var spanID: SpanData.SpanID
   var isRemote: Bool
   var traceState: String
 

@@ -20,10 +20,10 @@ extension SpanRecord {
 extension StepSpanRecord {
   func spanData() -> SpanData {
     let event = self.event
-    var events: [SpanEvent] = []
+    var events: [SpanData.Event] = []
     if let code = event.action.code, !code.isEmpty {
       events.append(
-        SpanEvent(
+        SpanData.Event(
           name: "code_execution", timeUnixNano: endTime,
           attributes: [
             Attribute("code", .string(code.prefix(scalars: TruncationLimit.eventText)))
@@ -32,14 +32,14 @@ extension StepSpanRecord {
     }
     if let output = event.observation.output, !output.isEmpty {
       events.append(
-        SpanEvent(
+        SpanData.Event(
           name: "output", timeUnixNano: endTime,
           attributes: [
             Attribute("output", .string(output.prefix(scalars: TruncationLimit.eventText)))
           ]
         ))
     }
-    let status: SpanStatus
+    let status: SpanData.Status
     if event.observation.success {
       status = .ok
     } else if let error = event.observation.error, !error.isEmpty {
@@ -83,8 +83,8 @@ extension RunSpanRecord {
     attributes.append(
       "rlm.max_steps", .int(Int64(params.maxSteps)), passedThrough: params.passedThrough?.maxSteps)
     attributes.append("rlm.model", .string(params.model), passedThrough: params.passedThrough?.model)
-    var events: [SpanEvent] = []
-    let status: SpanStatus
+    var events: [SpanData.Event] = []
+    let status: SpanData.Status
     switch ending {
     case .finished(let result, let runPath):
       attributes += [
@@ -95,7 +95,7 @@ extension RunSpanRecord {
       ]
       if let answer = result.finalAnswer, !answer.isEmpty {
         events.append(
-          SpanEvent(
+          SpanData.Event(
             name: "final_answer", timeUnixNano: endTime,
             attributes: [Attribute("answer", .string(answer.prefix(scalars: TruncationLimit.eventText)))]
           ))

@@ -9,9 +9,9 @@ enum SpanRecord: Sendable {
 
 /// The identity of a span: ids, parent, flags and trace state.
 struct SpanIdentity: Sendable {
-  var traceID: TraceID
-  var spanID: SpanID
-  var parentSpanID: SpanID?
+  var traceID: SpanData.TraceID
+  var spanID: SpanData.SpanID
+  var parentSpanID: SpanData.SpanID?
   var flags: UInt32
   var traceState: String
 }

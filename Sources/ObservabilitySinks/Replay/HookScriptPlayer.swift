@@ -1,4 +1,5 @@
 import SinkSupport
+
 /// Plays a ``HookScript`` against a sink and records what `getTraceID` answered.
 public struct HookScriptPlayer {
   /// One `get_trace_id` answer.
@@ -34,7 +35,7 @@ public struct HookScriptPlayer {
         sink.recorder?.stepFinished(runID: runID, event: event, cumulativeReward: cumulativeReward, at: time)
       case .runEnd(let runID, let result, let runPath):
         sink.recorder?.runEnded(runID: runID, result: result, runPath: runPath, at: time)
-      case .traceID(forRun:let runID, let label):
+      case .traceID(forRun: let runID, let label):
         observations.append(
           Observation(call: index, runID: runID, label: label, traceID: sink.traceID(forRun: runID)))
       case .sleep(let duration):

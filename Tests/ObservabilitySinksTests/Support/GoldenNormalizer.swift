@@ -8,7 +8,7 @@ import TelemetryModel
 enum GoldenNormalizer {
   static func spans(_ spans: [SpanData]) -> [JSONValue] {
     let byId = Dictionary(spans.map { ($0.spanID, $0) }, uniquingKeysWith: { first, _ in first })
-    var children: [SpanID: [SpanData]] = [:]
+    var children: [SpanData.SpanID: [SpanData]] = [:]
     var roots: [SpanData] = []
     for span in spans {
       if let parent = span.parentSpanID, byId[parent] != nil {
@@ -142,7 +142,7 @@ enum GoldenNormalizer {
     attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
   }
 
-  private static func kindName(_ kind: SpanKind) -> String {
+  private static func kindName(_ kind: SpanData.Kind) -> String {
     switch kind {
     case .internal: return "SPAN_KIND_INTERNAL"
     case .server: return "SPAN_KIND_SERVER"

@@ -51,7 +51,7 @@ struct TestSink {
 
 extension SpanData {
   func attribute(_ key: String) -> AttributeValue? { attributes[key] }
-  func event(_ name: String) -> SpanEvent? { events.first { $0.name == name } }
+  func event(_ name: String) -> SpanData.Event? { events.first { $0.name == name } }
 }
 
 /// Loads a file of `Fixtures/`.
