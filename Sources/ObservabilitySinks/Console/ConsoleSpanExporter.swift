@@ -1,4 +1,4 @@
-import Synchronization
+import SinkSupport
 import TelemetryModel
 
 /// Prints each finished run as a tree: the run, then its steps with duration, reward, success,
@@ -8,7 +8,7 @@ import TelemetryModel
 /// still waiting at shutdown (a run never ended) is printed then.
 public final class ConsoleSpanExporter: SpanExporter {
   private let output: ConsoleOutput
-  private let pending = Mutex<[SpanID: [SpanData]]>([:])
+  private let pending = LockedValue<[SpanID: [SpanData]]>([:])
 
   /// Creates an exporter writing to `output` (standard output by default).
   public init(output: ConsoleOutput = .standardOutput) {

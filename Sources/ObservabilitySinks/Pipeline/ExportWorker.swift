@@ -1,7 +1,6 @@
 import Dispatch
-import Synchronization
-import TelemetryModel
 import SinkSupport
+import TelemetryModel
 
 /// The export thread: takes finished spans from the queue in batches and collected metrics on
 /// their interval, and hands them to the exporters, one export at a time.
@@ -16,7 +15,7 @@ final class ExportWorker: Sendable {
   private let source: TelemetrySource
   private let settings: PipelineSettings
   private let counters: SinkCounters
-  private let requests = Mutex(WorkerRequests())
+  private let requests = LockedValue(WorkerRequests())
   private let stopped = OneShot<Bool>()
 
   init(
