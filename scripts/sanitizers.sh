@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite under ThreadSanitizer and/or AddressSanitizer (with LeakSanitizer); fails on any
-# report, not only on a failing test. Usage: scripts/sanitizers.sh [tsan|asan|all] (default: all).
+# report, not only on a failing test. Usage: scripts/sanitizers.sh [tsan|asan|all] [swift test options]
+# (default: all; e.g. `scripts/sanitizers.sh tsan --filter LifecycleTests` for one suite).
 #
 # Each sanitizer builds into its own scratch path (.build-tsan, .build-asan), so the normal .build
 # stays as it is. The one child the suite runs that is a Swift binary (rlm-otel-replay, for the
@@ -10,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 which=${1:-all}
+shift || true
 case "$which" in
   tsan | asan | all) ;;
   *)
@@ -43,7 +45,7 @@ run() {
   local built=$SECONDS
   echo "== $name: running the suite (log: $log)" >&2
   local status=0
-  swift test --skip-build --scratch-path "$scratch" --sanitize="$flag" >"$log" 2>&1 || status=$?
+  swift test --skip-build --scratch-path "$scratch" --sanitize="$flag" "${test_options[@]}" >"$log" 2>&1 || status=$?
   local reports
   reports=$(grep -cE 'WARNING: ThreadSanitizer|ERROR: (AddressSanitizer|LeakSanitizer)' "$log" || true)
   echo "== $name: exit status $status, $reports report(s), build $((built - start)) s, suite $((SECONDS - built)) s" >&2
@@ -55,6 +57,7 @@ run() {
   fi
 }
 
+test_options=("$@")
 failed=0
 if [ "$which" = tsan ] || [ "$which" = all ]; then
   # halt_on_error=0: report every race of the run, then fail (exit code 66) at the end.
@@ -63,7 +66,7 @@ if [ "$which" = tsan ] || [ "$which" = all ]; then
   unset TSAN_OPTIONS
 fi
 if [ "$which" = asan ] || [ "$which" = all ]; then
-  export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:exitcode=1:strict_init_order=1:detect_stack_use_after_return=1:external_symbolizer_path=$symbolizer"
+  export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:exitcode=1:detect_stack_use_after_return=1:external_symbolizer_path=$symbolizer"
   # Leaks allocated inside the toolchain's XCTest and Foundation are suppressed (see the file);
   # any other leak fails the run.
   export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt:print_suppressions=1"
