@@ -19,8 +19,8 @@ func driverDocument(status: OpenTelemetrySinkStatus, observations: [HookScriptPl
   let keys = ["name", "enabled", "available", "detail", "service_name", "metrics_enabled"]
   let answers: [JSONValue] = observations.map { observation in
     .object([
-      ("call", .int(Int64(observation.call))), ("run_id", .string(observation.runId)),
-      ("label", .string(observation.label)), ("trace_id", observation.traceId.map { .string($0) } ?? .null),
+      ("call", .int(Int64(observation.call))), ("run_id", .string(observation.runID)),
+      ("label", .string(observation.label)), ("trace_id", observation.traceID.map { .string($0) } ?? .null),
     ])
   }
   return .object([
@@ -38,7 +38,7 @@ do {
   // Replay runs without the runtime's pauses: size the queue to the script so nothing is dropped.
   var configuration = OpenTelemetrySinkConfiguration()
   configuration.maxQueueSize = max(2048, scripts.map { $0.calls.count }.reduce(0, +))
-  let sink = createOtelSinkFromEnv(ProcessInfo.processInfo.environment, configuration: configuration)
+  let sink = OpenTelemetrySink.fromEnvironment(ProcessInfo.processInfo.environment, configuration: configuration)
   let player = HookScriptPlayer(sleepScale: options.sleepScale)
   let observations = scripts.flatMap { player.play($0, on: sink) }
   if let driverOut = options.driverOut {
@@ -46,7 +46,7 @@ do {
     try Data(text.utf8).write(to: URL(fileURLWithPath: driverOut))
   }
   if options.exitWithoutShutdown { exit(0) }
-  let delivered = sink.shutdown(timeout: .seconds(30))
+  let delivered = sink.syncShutdown(timeout: .seconds(30))
   let status = sink.status()
   let calls = scripts.map { $0.calls.count }.reduce(0, +)
   var summary =
