@@ -49,7 +49,10 @@ let package = Package(
       ]
     ),
     // An in-memory exporter users can assert on in their own tests.
-    .target(name: "ObservabilitySinksTesting", dependencies: ["ObservabilitySinks", "TelemetryModel"]),
+    .target(
+      name: "ObservabilitySinksTesting",
+      dependencies: ["ObservabilitySinks", "TelemetryModel", "SinkSupport"]
+    ),
     // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
     .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks"]),
     .executableTarget(
@@ -69,13 +72,14 @@ let package = Package(
     .target(name: "GRPCCoreClient", dependencies: ["CGRPCCore", "COTLPProto", "SinkSupport"]),
     .testTarget(
       name: "GRPCCoreClientTests",
-      dependencies: ["GRPCCoreClient", "COTLPProto", "TestSupport"],
+      dependencies: ["GRPCCoreClient", "COTLPProto", "TestSupport", "SinkSupport"],
       exclude: ["echo_server.py"]
     ),
     .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: [
         "ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel", "OTLPExporter", "TestSupport",
+        "SinkSupport",
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,7 +89,7 @@ let package = Package(
     ),
     // Test-only helpers (not a product): runs the Python OTLP/gRPC receiver of Tests/Receiver, which
     // decodes with the official opentelemetry-proto classes, and makes test TLS certificates.
-    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .target(name: "TestSupport", dependencies: ["SinkSupport"], path: "Tests/TestSupport"),
     .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "OTLPExporterTests",

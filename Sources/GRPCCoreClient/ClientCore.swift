@@ -1,5 +1,5 @@
 import CGRPCCore
-import Synchronization
+import SinkSupport
 
 /// The machinery behind ``GRPCClient``: the C objects, the calls in flight, the timers, and the loop
 /// its queue thread runs.
@@ -31,10 +31,10 @@ final class ClientCore: Sendable {
   /// The queue thread never waits longer than this: a safety net should a wake-up go missing.
   private static let longestWait = Duration.seconds(1)
 
-  private let state: Mutex<State>
+  private let state: LockedValue<State>
   /// Held across the join, so that every ``shutdown()`` caller returns only after the thread ended.
   /// The queue thread never takes it.
-  private let joiner = Mutex<Void>(())
+  private let joiner = LockedValue<Void>(())
   let threadName: String
 
   init(target: String, security: ChannelSecurity, options: ChannelOptions, threadName: String)
@@ -42,7 +42,7 @@ final class ClientCore: Sendable {
   {
     let runtime = GRPCRuntime()
     let channel = try Channel(target: target, security: security, options: options)
-    state = Mutex(State(runtime: runtime, channel: channel, queue: CompletionQueue()))
+    state = LockedValue(State(runtime: runtime, channel: channel, queue: CompletionQueue()))
     self.threadName = threadName
   }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import SinkSupport
 import Synchronization
 
 /// A gRPC client over the gRPC C core: one channel, one completion queue and the thread that drives it.
@@ -78,7 +79,7 @@ public final class GRPCClient: Sendable {
   ) -> UnaryResult {
     precondition(!isOnQueueThread, "GRPCClient.unary called on the queue thread: it would deadlock")
     let done = DispatchSemaphore(value: 0)
-    let result = Mutex<UnaryResult?>(nil)
+    let result = LockedValue<UnaryResult?>(nil)
     startUnary(
       method: method, request: request, metadata: metadata, timeout: timeout, waitForReady: waitForReady
     ) {

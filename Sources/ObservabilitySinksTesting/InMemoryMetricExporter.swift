@@ -1,9 +1,9 @@
-import Synchronization
+import SinkSupport
 import TelemetryModel
 
 /// Keeps every metric collection in memory so that tests can assert on the points.
 public final class InMemoryMetricExporter: MetricExporter {
-  private let collections = Mutex<[[MetricData]]>([])
+  private let collections = LockedValue<[[MetricData]]>([])
 
   /// The temporality the exporter asks for.
   public let preferredTemporality: AggregationTemporality

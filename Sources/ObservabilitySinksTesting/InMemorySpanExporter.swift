@@ -1,4 +1,4 @@
-import Synchronization
+import SinkSupport
 import TelemetryModel
 
 /// Keeps every exported span in memory so that tests can assert on what a sink produced.
@@ -13,7 +13,7 @@ import TelemetryModel
 /// #expect(spans.finishedSpans.count == 4)
 /// ```
 public final class InMemorySpanExporter: SpanExporter {
-  private let state = Mutex<(spans: [SpanData], sources: [TelemetrySource], calls: Int)>(([], [], 0))
+  private let state = LockedValue<(spans: [SpanData], sources: [TelemetrySource], calls: Int)>(([], [], 0))
 
   /// Creates an empty exporter.
   public init() {}

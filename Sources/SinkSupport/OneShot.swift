@@ -1,11 +1,10 @@
 import Dispatch
-import Synchronization
 
 /// A value produced once on one thread and awaited, with a deadline, on another: the hand-off
 /// between the export thread and its callers, and between the completion-queue thread and the
 /// export thread. Shared by the package's targets, not public.
 package final class OneShot<Value: Sendable>: Sendable {
-  private let value = Mutex<Value?>(nil)
+  private let value = LockedValue<Value?>(nil)
   private let done = DispatchSemaphore(value: 0)
 
   package init() {}

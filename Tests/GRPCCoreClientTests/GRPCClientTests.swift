@@ -1,5 +1,6 @@
 import Foundation
 import GRPCCoreClient
+import SinkSupport
 import Synchronization
 import TestSupport
 import Testing
@@ -88,9 +89,9 @@ struct GRPCClientTests {
     let client = try server.client()
     defer { client.shutdown() }
     let start = ContinuousClock.now
-    let onQueueThread = Mutex(false)
+    let onQueueThread = LockedValue(false)
     let done = DispatchSemaphore(value: 0)
-    let outcome = Mutex<UnaryResult?>(nil)
+    let outcome = LockedValue<UnaryResult?>(nil)
     client.startUnary(method: EchoServer.echo, request: [1], metadata: [(key, value)], timeout: .seconds(10))
     {
       result in
@@ -110,7 +111,7 @@ struct GRPCClientTests {
     let server = try EchoServer()
     let client = try server.client()
     let done = DispatchSemaphore(value: 0)
-    let outcome = Mutex<UnaryResult?>(nil)
+    let outcome = LockedValue<UnaryResult?>(nil)
     client.startUnary(method: EchoServer.echo, request: [1], metadata: [("x-delay-ms", "10000")]) { result in
       outcome.withLock { $0 = result }
       done.signal()
@@ -132,7 +133,7 @@ struct GRPCClientTests {
     let client = try GRPCClient(target: "127.0.0.1:1")
     defer { client.shutdown() }
     let start = ContinuousClock.now
-    let fired = Mutex<[(String, Duration, Bool)]>([])
+    let fired = LockedValue<[(String, Duration, Bool)]>([])
     let done = DispatchSemaphore(value: 0)
     for (name, delay) in [("late", 300), ("early", 100), ("middle", 200)] {
       client.schedule(after: .milliseconds(delay)) {
@@ -150,7 +151,7 @@ struct GRPCClientTests {
 
   @Test func shutdownRunsAFarTimerAtOnceSoNothingWaitsForeverAndReturnsPromptly() throws {
     let client = try GRPCClient(target: "127.0.0.1:1")
-    let ran = Mutex(false)
+    let ran = LockedValue(false)
     #expect(client.schedule(after: .seconds(60)) { ran.withLock { $0 = true } })
     let start = ContinuousClock.now
     client.shutdown()

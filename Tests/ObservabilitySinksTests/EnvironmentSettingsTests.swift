@@ -1,5 +1,6 @@
 import Logging
 import OTLPExporter
+import SinkSupport
 import Synchronization
 import TelemetryModel
 import Testing
@@ -8,7 +9,7 @@ import Testing
 
 /// A log handler that keeps every message, to check warnings.
 final class CapturedLogs: Sendable {
-  let messages = Mutex<[String]>([])
+  let messages = LockedValue<[String]>([])
 
   var logger: Logger {
     Logger(label: "test") { _ in CapturedLogHandler(logs: self) }

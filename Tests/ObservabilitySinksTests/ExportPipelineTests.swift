@@ -1,14 +1,14 @@
 import Foundation
 import ObservabilitySinks
 import ObservabilitySinksTesting
-import Synchronization
+import SinkSupport
 import Testing
 
 /// An exporter that blocks until released, to fill the queue behind it.
 final class GatedSpanExporter: SpanExporter {
   let gate = DispatchSemaphore(value: 0)
-  let exported = Mutex<[SpanData]>([])
-  let batchSizes = Mutex<[Int]>([])
+  let exported = LockedValue<[SpanData]>([])
+  let batchSizes = LockedValue<[Int]>([])
   func export(_ spans: [SpanData], from source: TelemetrySource, timeout: Duration) -> ExportResult {
     gate.wait()
     exported.withLock { $0 += spans }
@@ -132,7 +132,7 @@ struct ExportPipelineTests {
 @Suite("Console exporter")
 struct ConsoleExporterTests {
   @Test func printsEachRunAsATreeWithItsSteps() throws {
-    let printed = Mutex("")
+    let printed = LockedValue("")
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.environment = [:]
     configuration.spanExporter = ConsoleSpanExporter(

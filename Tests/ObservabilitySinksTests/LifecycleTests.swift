@@ -47,6 +47,10 @@ struct LifecycleTests {
       "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
       "OTEL_BSP_SCHEDULE_DELAY": "60000",
     ]
+    // Under scripts/sanitizers.sh the child is a sanitizer build too: same options, same reports.
+    for name in ["TSAN_OPTIONS", "ASAN_OPTIONS", "LSAN_OPTIONS"] {
+      process.environment?[name] = ProcessInfo.processInfo.environment[name]
+    }
     try process.run()
     process.waitUntilExit()
     #expect(process.terminationStatus == 0)

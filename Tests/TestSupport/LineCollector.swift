@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import SinkSupport
 
 /// Reads a child's stdout on a dedicated thread, splitting it into lines, until end of file.
 ///
@@ -17,7 +17,7 @@ final class LineCollector: Sendable {
     var endOfFile = false
   }
 
-  private let state = Mutex(State())
+  private let state = LockedValue(State())
   private let firstLineOrEnd = DispatchSemaphore(value: 0)
   private let finished = DispatchSemaphore(value: 0)
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import SinkSupport
 
 /// A Python helper process (such as the OTLP test receiver) that announces `READY <port>` on its
 /// first stdout line and runs until ``stop()``.
@@ -11,7 +11,7 @@ public final class PythonProcess: Sendable {
   private let stdinPipe: Pipe
   private let output: LineCollector
   private let stderrFile: URL
-  private let stopped = Mutex(false)
+  private let stopped = LockedValue(false)
 
   /// Starts `python script arguments…` and waits up to `timeout` for a first stdout line `READY <port>`.
   ///

@@ -1,5 +1,6 @@
 import GRPCCoreClient
 import Logging
+import SinkSupport
 import Synchronization
 import TelemetryModel
 
@@ -16,7 +17,7 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
   private let timeout: Duration
   private let logger: Logger
   private let partialSuccessReported = Atomic<Bool>(false)
-  private let stopped = Mutex<String?>(nil)
+  private let stopped = LockedValue<String?>(nil)
 
   /// Attempts beyond the first, so far.
   public var retries: Int { transport.retries }

@@ -1,5 +1,6 @@
 import GRPCCoreClient
 import Logging
+import SinkSupport
 import Synchronization
 import TelemetryModel
 
@@ -13,7 +14,7 @@ public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
 
   private let transport: OTLPTransport
   /// Used by the export thread only; the lock is never contended.
-  private let encoder = Mutex(TraceRequestEncoder())
+  private let encoder = LockedValue(TraceRequestEncoder())
   private let timeout: Duration
   private let logger: Logger
   private let partialSuccessReported = Atomic<Bool>(false)

@@ -1,4 +1,5 @@
 import Logging
+import SinkSupport
 import Synchronization
 
 /// Forwards every hook to every sink it holds, as the reference's coordinator does.
@@ -6,12 +7,12 @@ import Synchronization
 /// A sink that throws is logged and skipped: its failure reaches neither the caller nor the
 /// sinks after it.
 public final class RLMObservability: Sendable {
-  private let sinks: Mutex<[any ObservabilitySink]>
+  private let sinks: LockedValue<[any ObservabilitySink]>
   private let logger: Logger
 
   /// Creates a coordinator holding `sinks`, in that order.
   public init(sinks: [any ObservabilitySink] = [], logger: Logger = Logger(label: "ObservabilitySinks")) {
-    self.sinks = Mutex(sinks)
+    self.sinks = LockedValue(sinks)
     self.logger = logger
   }
 

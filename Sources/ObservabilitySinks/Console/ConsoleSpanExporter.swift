@@ -1,3 +1,4 @@
+import SinkSupport
 import Synchronization
 import TelemetryModel
 
@@ -8,7 +9,7 @@ import TelemetryModel
 /// still waiting at shutdown (a run never ended) is printed then.
 public final class ConsoleSpanExporter: SpanExporter {
   private let output: ConsoleOutput
-  private let pending = Mutex<[SpanData.SpanID: [SpanData]]>([:])
+  private let pending = LockedValue<[SpanData.SpanID: [SpanData]]>([:])
 
   /// Creates an exporter writing to `output` (standard output by default).
   public init(output: ConsoleOutput = .standardOutput) {

@@ -11,7 +11,7 @@ import Synchronization
 /// each within its own short deadline (the reference relies on the SDK's exit hook, which can
 /// hold exit for 30 s with a dead collector).
 enum ExitFlush {
-  private static let workers = Mutex<[ObjectIdentifier: (worker: ExportWorker, timeout: Duration)]>([:])
+  private static let workers = LockedValue<[ObjectIdentifier: (worker: ExportWorker, timeout: Duration)]>([:])
   private static let installed = Atomic<Bool>(false)
 
   static func register(_ worker: ExportWorker, timeout: Duration) {

@@ -18,7 +18,7 @@ final class ExportWorker: Sendable {
   private let settings: PipelineSettings
   private let counters: SinkCounters
   private let log: LogTarget
-  private let requests = Mutex(WorkerRequests())
+  private let requests = LockedValue(WorkerRequests())
   private let stopped = OneShot<Bool>()
   /// Times the thread woke, for tests that prove it does not spin.
   let wakeups = Atomic<Int>(0)

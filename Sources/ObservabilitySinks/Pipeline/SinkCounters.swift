@@ -1,3 +1,4 @@
+import SinkSupport
 import Synchronization
 
 /// What became of the spans and metrics a sink produced; read by `status()`.
@@ -9,7 +10,7 @@ final class SinkCounters: Sendable {
   /// Metric data points handed to the exporter and how they settled.
   let dataPoints = ExportCounters()
   let metricExports = Atomic<Int>(0)
-  private let lastError = Mutex<(message: String, timeUnixNano: UInt64)?>(nil)
+  private let lastError = LockedValue<(message: String, timeUnixNano: UInt64)?>(nil)
 
   func recordError(_ message: String) {
     lastError.withLock { $0 = (message, UnixClock.now()) }

@@ -1,4 +1,5 @@
 import Dispatch
+import SinkSupport
 import Synchronization
 
 /// The bounded hand-off between the callers' threads and the export thread.
@@ -11,7 +12,7 @@ import Synchronization
 final class SpanQueue: Sendable {
   let capacity: Int
   let batchSize: Int
-  private let buffer: Mutex<[SpanRecord]>
+  private let buffer: LockedValue<[SpanRecord]>
   /// Set at shutdown: later spans are refused (and so counted as dropped), never left behind.
   private let closed = Atomic<Bool>(false)
   /// Signalled when a batch is full, so the export thread need not wait for its schedule.
@@ -20,7 +21,7 @@ final class SpanQueue: Sendable {
   init(capacity: Int, batchSize: Int) {
     self.capacity = max(1, capacity)
     self.batchSize = max(1, min(batchSize, self.capacity))
-    buffer = Mutex([])
+    buffer = LockedValue([])
   }
 
   /// Appends a finished span; `false` when the queue is full.

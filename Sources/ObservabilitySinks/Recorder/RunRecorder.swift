@@ -1,4 +1,4 @@
-import Synchronization
+import SinkSupport
 import TelemetryModel
 
 /// The hot path: turns hook calls into finished span records and metric updates in memory.
@@ -6,7 +6,7 @@ import TelemetryModel
 /// Each hook takes one lock, does one dictionary lookup, and hands finished spans to the queue;
 /// it never formats text, never allocates attribute lists and never touches the network.
 final class RunRecorder: Sendable {
-  private let state: Mutex<RecorderState>
+  private let state: LockedValue<RecorderState>
   private let queue: SpanQueue?
   let counters: SinkCounters
 
@@ -16,7 +16,7 @@ final class RunRecorder: Sendable {
   ) {
     self.queue = queue
     self.counters = counters
-    state = Mutex(
+    state = LockedValue(
       RecorderState(
         recent: RecentTraceIDs(capacity: recentRunCapacity),
         instruments: metricsEnabled ? RLMInstruments(cardinalityLimit: cardinalityLimit) : nil))
