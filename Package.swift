@@ -27,22 +27,15 @@ let package = Package(
     // What several targets share: the one Duration-to-deadline conversion, the one-shot hand-off,
     // native threads, whitespace trimming and small-file reading. Not a product.
     .target(name: "SinkSupport"),
-    // The OpenTelemetry data model (spans, metric points, resource) and the exporter protocols.
-    // Knows nothing about RLM runs, nor about gRPC.
-    .target(name: "TelemetryModel"),
-    // OTLP/gRPC export: endpoint and options, protobuf-c encoding, retries, the two exporters.
-    .target(
-      name: "OTLPExporter",
-      dependencies: [
-        "TelemetryModel", "GRPCCoreClient", "COTLPProto", "CProtobufC", "SinkSupport",
-        .product(name: "Logging", package: "swift-log"),
-      ]
-    ),
-    // The public sink API: hooks, recorder, queue, export thread, console exporter.
+    // The product: the sink and its configuration, the typed inputs, the span and metric data
+    // model with the exporter protocols (Model/), the recorder, queue and export thread (Recorder/,
+    // Pipeline/), the console exporters, and OTLP/gRPC export (OTLP/: options, protobuf-c encoding,
+    // retries) over GRPCCoreClient.
     .target(
       name: "ObservabilitySinks",
       dependencies: [
-        "TelemetryModel", "OTLPExporter", "SinkSupport", .product(name: "Logging", package: "swift-log"),
+        "GRPCCoreClient", "COTLPProto", "CProtobufC", "SinkSupport",
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -51,7 +44,7 @@ let package = Package(
     // An in-memory exporter users can assert on in their own tests.
     .target(
       name: "ObservabilitySinksTesting",
-      dependencies: ["ObservabilitySinks", "TelemetryModel", "SinkSupport"]
+      dependencies: ["ObservabilitySinks", "SinkSupport"]
     ),
     // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
     .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks"]),
@@ -78,7 +71,7 @@ let package = Package(
     .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: [
-        "ObservabilitySinks", "ObservabilitySinksTesting", "TelemetryModel", "OTLPExporter", "TestSupport",
+        "ObservabilitySinks", "ObservabilitySinksTesting", "TestSupport",
         "SinkSupport",
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
@@ -93,7 +86,18 @@ let package = Package(
     .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "OTLPExporterTests",
-      dependencies: ["OTLPExporter", "GRPCCoreClient", "TelemetryModel", "TestSupport"]),
+      dependencies: ["ObservabilitySinks", "GRPCCoreClient", "SinkSupport", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )
+
+// Keep the public surface deliberate: imports are internal unless a file says `public import`,
+// members come only from modules a file imports, and existentials are spelled `any`.
+for target in package.targets where target.type != .system && !["COTLPProto"].contains(target.name) {
+  target.swiftSettings =
+    (target.swiftSettings ?? []) + [
+      .enableUpcomingFeature("InternalImportsByDefault"),
+      .enableUpcomingFeature("MemberImportVisibility"),
+      .enableUpcomingFeature("ExistentialAny"),
+    ]
+}

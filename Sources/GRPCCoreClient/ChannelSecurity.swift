@@ -1,5 +1,5 @@
 /// How a channel protects its connection.
-public enum ChannelSecurity: Sendable, Hashable {
+package enum ChannelSecurity: Sendable, Hashable {
   /// Plaintext HTTP/2 (`grpc_insecure_credentials_create`).
   case insecure
   /// TLS (`grpc_ssl_credentials_create`).

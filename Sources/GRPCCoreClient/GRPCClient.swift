@@ -7,7 +7,7 @@ import Synchronization
 /// Unary calls complete on the queue thread; so does work given to ``schedule(after:_:)``. Keep that
 /// work short: while it runs, no other call completes. Call ``shutdown()`` when done (``deinit`` does
 /// it too, but a client captured in its own callbacks lives until then).
-public final class GRPCClient: Sendable {
+package final class GRPCClient: Sendable {
   private let core: ClientCore
   private static let clientCount = Atomic<Int>(0)
 
@@ -18,7 +18,7 @@ public final class GRPCClient: Sendable {
   ///     never a URL (`http://…` is rejected: the core would read it as a DNS name).
   ///   - security: plaintext or TLS.
   ///   - options: compression, message size, reconnection backoff, user agent.
-  public init(
+  package init(
     target: String, security: ChannelSecurity = .insecure, options: ChannelOptions = ChannelOptions()
   ) throws(GRPCClientError) {
     if target.isEmpty || target.hasPrefix("http://") || target.hasPrefix("https://") {
@@ -35,10 +35,10 @@ public final class GRPCClient: Sendable {
   }
 
   /// The name of the queue thread (as in `/proc/self/task/*/comm`), for diagnostics and tests.
-  public var queueThreadName: String { core.threadName }
+  package var queueThreadName: String { core.threadName }
 
   /// Whether the caller is running on this client's queue thread (inside a completion or timer).
-  public var isOnQueueThread: Bool { core.isOnQueueThread }
+  package var isOnQueueThread: Bool { core.isOnQueueThread }
 
   /// Starts a unary call and returns at once; `completion` runs exactly once, on the queue thread
   /// (or on the calling thread if the client is already shut down).
@@ -53,7 +53,7 @@ public final class GRPCClient: Sendable {
   ///   - waitForReady: wait (up to the deadline) for a connection instead of failing fast with
   ///     ``GRPCStatusCode/unavailable`` when the server is unreachable.
   ///   - completion: receives the result.
-  public func startUnary(
+  package func startUnary(
     method: String,
     request: [UInt8],
     metadata: [(String, String)] = [],
@@ -70,7 +70,7 @@ public final class GRPCClient: Sendable {
   ///
   /// Must not be called on the queue thread (from a completion or timer): that thread would wait for
   /// itself. Do not call it from Swift concurrency tasks either; use ``startUnary(method:request:metadata:timeout:waitForReady:completion:)``.
-  public func unary(
+  package func unary(
     method: String,
     request: [UInt8],
     metadata: [(String, String)] = [],
@@ -98,7 +98,7 @@ public final class GRPCClient: Sendable {
   ///   ``shutdown()`` runs then, on the thread that shuts the client down (calls it starts fail at
   ///   once with ``GRPCStatusCode/cancelled``), so that nothing waiting on it is left hanging.
   @discardableResult
-  public func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) -> Bool {
+  package func schedule(after delay: Duration, _ work: @escaping @Sendable () -> Void) -> Bool {
     core.schedule(after: delay, work)
   }
 
@@ -107,7 +107,7 @@ public final class GRPCClient: Sendable {
   ///
   /// Idempotent. Blocks until the thread has ended, except when called on the queue thread itself:
   /// then the teardown finishes right after the current callback returns.
-  public func shutdown() {
+  package func shutdown() {
     core.shutdown()
   }
 }

@@ -1,5 +1,5 @@
 /// Why a ``GRPCClient`` could not be created.
-public enum GRPCClientError: Error, Sendable, Hashable {
+package enum GRPCClientError: Error, Sendable, Hashable {
   /// The target is not `host:port` or a gRPC name such as `dns:///host:port` (e.g. it starts with `http://`).
   case invalidTarget(String)
   /// TLS client identity needs both the certificate chain and the private key.

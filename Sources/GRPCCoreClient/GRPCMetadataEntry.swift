@@ -1,12 +1,12 @@
 /// One metadata entry received from the server, copied out of the call.
-public struct GRPCMetadataEntry: Sendable, Hashable {
+package struct GRPCMetadataEntry: Sendable, Hashable {
   /// The lowercase header name; binary entries end in `-bin`.
-  public var key: String
+  package var key: String
   /// The value; for `-bin` keys the raw (already base64-decoded) bytes.
-  public var value: [UInt8]
+  package var value: [UInt8]
 
   /// An entry with the given key and value.
-  public init(key: String, value: [UInt8]) {
+  package init(key: String, value: [UInt8]) {
     self.key = key
     self.value = value
   }

@@ -1,5 +1,5 @@
 /// A gRPC status code, as carried by the `grpc-status` trailer.
-public enum GRPCStatusCode: Int32, Sendable, Hashable, CaseIterable {
+package enum GRPCStatusCode: Int32, Sendable, Hashable, CaseIterable {
   /// The call succeeded.
   case ok = 0
   /// The call was cancelled, usually by the caller (or by ``GRPCClient/shutdown()``).
@@ -36,7 +36,7 @@ public enum GRPCStatusCode: Int32, Sendable, Hashable, CaseIterable {
   case unauthenticated = 16
 
   /// The code for a raw `grpc-status` value; values outside 0…16 become ``unknown``.
-  public init(code: Int32) {
+  package init(code: Int32) {
     self = GRPCStatusCode(rawValue: code) ?? .unknown
   }
 }

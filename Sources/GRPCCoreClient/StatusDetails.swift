@@ -3,11 +3,11 @@ import COTLPProto
 /// Reads the `google.rpc.Status` carried by the `grpc-status-details-bin` trailer.
 extension UnaryResult {
   /// The trailer naming the rich status (already base64-decoded by the core).
-  public static let statusDetailsKey = "grpc-status-details-bin"
+  package static let statusDetailsKey = "grpc-status-details-bin"
 
   /// The server's `google.rpc.RetryInfo.retry_delay`, if the status details carry one
   /// (OTLP servers send it with `RESOURCE_EXHAUSTED`/`UNAVAILABLE` to throttle clients).
-  public var retryDelay: Duration? {
+  package var retryDelay: Duration? {
     guard let details = trailer(Self.statusDetailsKey) else { return nil }
     return StatusDetails.retryDelay(in: details)
   }

@@ -1,20 +1,20 @@
 /// The outcome of one unary call.
-public struct UnaryResult: Sendable, Hashable {
+package struct UnaryResult: Sendable, Hashable {
   /// The final status.
-  public var status: GRPCStatusCode
+  package var status: GRPCStatusCode
   /// The status message (`grpc-message`), or the reason the call never started.
-  public var message: String
+  package var message: String
   /// The core's debug description of a failure, when it gives one.
-  public var debugErrorString: String?
+  package var debugErrorString: String?
   /// Metadata the server sent before the response.
-  public var initialMetadata: [GRPCMetadataEntry]
+  package var initialMetadata: [GRPCMetadataEntry]
   /// Metadata the server sent with the status, e.g. `grpc-status-details-bin`.
-  public var trailingMetadata: [GRPCMetadataEntry]
+  package var trailingMetadata: [GRPCMetadataEntry]
   /// The response message; `nil` when the server sent none (as on most errors).
-  public var response: [UInt8]?
+  package var response: [UInt8]?
 
   /// A result with every field explicit.
-  public init(
+  package init(
     status: GRPCStatusCode,
     message: String,
     debugErrorString: String? = nil,
@@ -31,7 +31,7 @@ public struct UnaryResult: Sendable, Hashable {
   }
 
   /// The value of the first trailing entry named `key`.
-  public func trailer(_ key: String) -> [UInt8]? {
+  package func trailer(_ key: String) -> [UInt8]? {
     trailingMetadata.first { $0.key == key }?.value
   }
 }

@@ -1,2 +1,1 @@
 @_exported import ObservabilitySinks
-@_exported import TelemetryModel

@@ -1,5 +1,4 @@
 import SinkSupport
-import TelemetryModel
 
 /// Keeps every metric collection in memory so that tests can assert on the points.
 public final class InMemoryMetricExporter: MetricExporter {

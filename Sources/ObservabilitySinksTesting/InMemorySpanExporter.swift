@@ -1,5 +1,4 @@
 import SinkSupport
-import TelemetryModel
 
 /// Keeps every exported span in memory so that tests can assert on what a sink produced.
 ///

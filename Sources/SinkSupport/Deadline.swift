@@ -1,4 +1,4 @@
-import Dispatch
+package import Dispatch
 
 /// A point on the monotonic clock by which something must be done, or ``never``.
 ///

@@ -1,8 +1,8 @@
 import Foundation
 import GRPCCoreClient
-import OTLPExporter
-import TelemetryModel
 import Testing
+
+@_spi(Benchmarks) @testable import ObservabilitySinks
 
 @Suite("protobuf-c encoding, decoded by the official opentelemetry-proto classes")
 struct EncodingTests {

@@ -1,5 +1,6 @@
-import OTLPExporter
 import Testing
+
+@testable import ObservabilitySinks
 
 @Suite("Endpoint forms")
 struct EndpointTests {

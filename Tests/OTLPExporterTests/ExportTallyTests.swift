@@ -1,7 +1,6 @@
-import TelemetryModel
 import Testing
 
-@testable import OTLPExporter
+@testable import ObservabilitySinks
 
 /// How the requests of one split batch add up.
 @Suite("Export tally: one batch, several requests")

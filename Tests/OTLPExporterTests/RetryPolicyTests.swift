@@ -1,7 +1,7 @@
 import GRPCCoreClient
 import Testing
 
-@testable import OTLPExporter
+@testable import ObservabilitySinks
 
 /// The OTLP specification's retry table, code by code, and backoff under any settings.
 @Suite("Retry policy: the specification's table")

@@ -1,6 +1,7 @@
 import Dispatch
 import ObservabilitySinksTesting
 import SinkSupport
+import Synchronization
 import TestSupport
 import Testing
 

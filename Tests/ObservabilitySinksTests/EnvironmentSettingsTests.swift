@@ -1,8 +1,6 @@
 import Logging
-import OTLPExporter
 import SinkSupport
 import Synchronization
-import TelemetryModel
 import Testing
 
 @testable import ObservabilitySinks

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import ObservabilitySinks
+import SinkSupport
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import Logging
-import OTLPExporter
 import ObservabilitySinksTesting
+import SinkSupport
 import TestSupport
 import Testing
 

@@ -1,5 +1,5 @@
 import ObservabilitySinks
-import TelemetryModel
+import ObservabilitySinksTesting
 import Testing
 
 @Suite("The four instruments: counters, histograms, cardinality limit")

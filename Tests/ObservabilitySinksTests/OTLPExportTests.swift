@@ -1,6 +1,6 @@
 import Foundation
 import ObservabilitySinks
-import TelemetryModel
+import SinkSupport
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Logging
 import ObservabilitySinksTesting
+import SinkSupport
 import TestSupport
 import Testing
 

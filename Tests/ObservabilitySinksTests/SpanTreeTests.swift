@@ -1,7 +1,6 @@
 import Foundation
 import ObservabilitySinks
 import ObservabilitySinksTesting
-import TelemetryModel
 import Testing
 
 @Suite("rlm.run and rlm.step spans, as python-sink.md specifies them")

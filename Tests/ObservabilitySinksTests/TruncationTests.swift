@@ -1,5 +1,4 @@
 import ObservabilitySinks
-import TelemetryModel
 import Testing
 
 @Suite("Truncation counts Unicode scalars, as Python counts code points")

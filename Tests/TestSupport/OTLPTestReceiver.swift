@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A real OTLP/gRPC receiver on 127.0.0.1 (`Tests/Receiver/otlp_receiver.py` in store mode) that
 /// decodes with the official `opentelemetry-proto` Python classes, for asserting what an exporter

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import SinkSupport
 
 /// A Python helper process (such as the OTLP test receiver) that announces `READY <port>` on its

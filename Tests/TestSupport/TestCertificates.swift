@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Throw-away TLS material made with the `openssl` CLI in a temporary directory (removed on
 /// ``remove()``): a CA, a server certificate for `127.0.0.1` and `localhost`, a client certificate,

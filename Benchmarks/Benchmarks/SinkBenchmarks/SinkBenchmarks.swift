@@ -5,7 +5,7 @@
 // End-to-end export over OTLP/gRPC runs when SINK_BENCH_ENDPOINT names a receiver, e.g.
 //   SINK_BENCH_ENDPOINT=http://127.0.0.1:4317 swift package --package-path Benchmarks benchmark
 import Benchmark
-import ObservabilitySinks
+@_spi(Benchmarks) import ObservabilitySinks
 import ObservabilitySinksTesting
 
 #if canImport(Glibc)

@@ -1,5 +1,4 @@
-import TelemetryModel
-import W3CTraceContext
+public import W3CTraceContext
 
 /// A span in another process (or another tracer) that a run continues: the run's `rlm.run` span
 /// becomes its child, in its trace, with span flags `0x300` (parent is remote).

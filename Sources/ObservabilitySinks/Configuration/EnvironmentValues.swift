@@ -1,7 +1,5 @@
 import Logging
-import OTLPExporter
 import SinkSupport
-import TelemetryModel
 
 /// Reading environment variables the way the reference and the OpenTelemetry specification do.
 /// Every invalid value gets one warning naming the variable, and the default.

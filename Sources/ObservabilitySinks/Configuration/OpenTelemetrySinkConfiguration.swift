@@ -1,6 +1,4 @@
-import Logging
-import OTLPExporter
-import TelemetryModel
+public import Logging
 
 /// Where a signal goes, as `OTEL_TRACES_EXPORTER` / `OTEL_METRICS_EXPORTER` name it.
 public enum ExporterKind: String, Hashable, Sendable, CaseIterable {

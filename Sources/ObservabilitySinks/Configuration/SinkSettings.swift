@@ -1,6 +1,4 @@
 import Logging
-import OTLPExporter
-import TelemetryModel
 
 /// A sink's settings with every source applied: code, then the environment, then the defaults.
 struct SinkSettings {

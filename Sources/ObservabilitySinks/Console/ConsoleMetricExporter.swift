@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// Prints each metric collection as one line per series. Chosen by `OTEL_METRICS_EXPORTER=console`.
 public final class ConsoleMetricExporter: MetricExporter {
   private let output: ConsoleOutput

@@ -1,6 +1,5 @@
 import SinkSupport
 import Synchronization
-import TelemetryModel
 
 /// Prints each finished run as a tree: the run, then its steps with duration, reward, success,
 /// status and events, under the trace id. Chosen by `OTEL_TRACES_EXPORTER=console`.

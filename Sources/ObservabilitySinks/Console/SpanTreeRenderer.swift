@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// Renders spans as an indented tree for the terminal.
 enum SpanTreeRenderer {
   private static let eventPreviewLength = 72

@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// What the reference makes of a value it passes straight to an attribute: Python's OpenTelemetry
 /// SDK keeps `str`, `bool`, `int` and `float` as they are, sends `None` as an empty value, and
 /// drops containers (with a warning). Kept for inputs read from JSON, so that a replayed `"reward": 1` is an int attribute

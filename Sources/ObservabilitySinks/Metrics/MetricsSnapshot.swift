@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// The values of the four instruments at one collection, taken under the recorder's lock and
 /// turned into ``MetricData`` outside it.
 struct MetricsSnapshot {

@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// The four instruments of the reference, with their series. Lives under the recorder's lock
 /// (a class, so that updating a series never copies a table).
 final class RLMInstruments {

@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// The series of one instrument, keyed by the value of its single attribute, with the
 /// OpenTelemetry cardinality limit: past `limit` distinct values, every new value goes to one
 /// overflow series marked `otel.metric.overflow=true`.

@@ -2,7 +2,6 @@ import Dispatch
 import Logging
 import SinkSupport
 import Synchronization
-import TelemetryModel
 
 /// The export thread: takes finished spans from the queue in batches and collected metrics on
 /// their interval, and hands them to the exporters, one export at a time.

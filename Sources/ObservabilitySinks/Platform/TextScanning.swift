@@ -1,5 +1,3 @@
-import TelemetryModel
-
 extension StringProtocol {
   /// The text with `%XX` escapes decoded as UTF-8 (as W3C baggage and `OTEL_*` pair lists
   /// write them); `nil` when an escape is malformed or the bytes are not UTF-8.

@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// What the recorder holds for a run between `onRunStart` and `onRunEnd`: everything a hook
 /// updates, reached with one dictionary lookup. Mutated only under the recorder's lock.
 final class ActiveRun {

@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// Trace and span ids from wyrand, seeded once from the system generator.
 ///
 /// The system generator costs a `getrandom` syscall per call (≈ 380 ns here); wyrand costs

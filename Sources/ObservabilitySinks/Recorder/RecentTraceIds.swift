@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// The trace ids of the last `capacity` ended runs, so that "print the trace link after the run"
 /// works; older ones are forgotten, keeping memory bounded in a long-lived process.
 struct RecentTraceIDs {

@@ -1,5 +1,5 @@
 import SinkSupport
-import TelemetryModel
+import Synchronization
 
 /// The hot path: turns hook calls into finished span records and metric updates in memory.
 ///

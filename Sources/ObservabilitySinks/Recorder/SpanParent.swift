@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// The span an `rlm.run` continues, and whether it lives in another process.
 struct SpanParent: Hashable, Sendable {
   var traceID: SpanData.TraceID

@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// The reference's truncation limits, in Unicode scalars.
 enum TruncationLimit {
   static let task = 500

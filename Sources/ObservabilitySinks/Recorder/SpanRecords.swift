@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// A finished span as the hot path records it: typed fields, no attribute arrays, texts kept
 /// whole (a retain). The export thread turns it into ``SpanData``, truncating texts there.
 enum SpanRecord: Sendable {

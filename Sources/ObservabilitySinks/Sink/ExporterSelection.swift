@@ -1,6 +1,3 @@
-import OTLPExporter
-import TelemetryModel
-
 /// Picks a sink's exporters from its settings, and the `detail` its status shows.
 struct ExporterSelection {
   var spanExporter: (any SpanExporter)?

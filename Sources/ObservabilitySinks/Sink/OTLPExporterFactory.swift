@@ -1,6 +1,4 @@
 import Logging
-import OTLPExporter
-import TelemetryModel
 
 /// Makes the OTLP/gRPC exporters for the resolved options.
 enum OTLPExporterFactory {

@@ -1,4 +1,4 @@
-import ServiceLifecycle
+public import ServiceLifecycle
 
 extension OpenTelemetrySink: Service {
   /// Runs until the service group shuts down gracefully (or the task is cancelled), then

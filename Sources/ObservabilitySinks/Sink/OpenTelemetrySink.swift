@@ -1,7 +1,6 @@
 import Logging
-@_exported import OTLPExporter
 import SinkSupport
-@_exported import TelemetryModel
+import Synchronization
 
 /// The OpenTelemetry sink of the reference (`rlm_code.rlm.observability_sinks.OpenTelemetrySink`):
 /// an `rlm.run` span per run with an `rlm.step` child per step, the four RLM metric instruments,

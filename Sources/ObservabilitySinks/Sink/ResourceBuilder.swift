@@ -1,5 +1,3 @@
-import TelemetryModel
-
 /// Builds the resource every span and metric of a sink carries.
 enum ResourceBuilder {
   /// One random id per process, as the OpenTelemetry SDKs give `service.instance.id`.

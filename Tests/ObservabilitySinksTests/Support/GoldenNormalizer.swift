@@ -1,5 +1,4 @@
 import ObservabilitySinks
-import TelemetryModel
 
 /// Puts exported spans and metrics in the canonical form of the golden `normalized.json` files:
 /// spans as a tree ordered by start time (ties by `rlm.step`), ids and times dropped, attributes as

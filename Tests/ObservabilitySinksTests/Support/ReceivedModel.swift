@@ -1,5 +1,6 @@
 import Foundation
-import TelemetryModel
+
+@testable import ObservabilitySinks
 
 /// Turns what the test receiver decoded with the official opentelemetry-proto classes (their JSON
 /// form, proto field names) back into the model, so that exports over the wire can be checked

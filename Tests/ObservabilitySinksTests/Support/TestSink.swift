@@ -1,7 +1,6 @@
 import Foundation
 import ObservabilitySinks
 import ObservabilitySinksTesting
-import TelemetryModel
 
 /// A sink wired to in-memory exporters, with helpers to read what it exported.
 struct TestSink {

@@ -1,12 +1,11 @@
 import COTLPProto
 import CProtobufC
-import TelemetryModel
 
 /// Encodes spans as an OTLP `ExportTraceServiceRequest` with protobuf-c.
 ///
 /// An instance keeps its arena between requests (use one per thread); the static
 /// ``encode(_:from:)`` makes a fresh one.
-public final class TraceRequestEncoder {
+@_spi(Benchmarks) public final class TraceRequestEncoder {
   private let arena = ProtobufArena(blockSize: 256 * 1024)
 
   /// An encoder with an empty arena.

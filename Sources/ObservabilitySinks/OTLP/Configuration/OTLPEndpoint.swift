@@ -1,5 +1,4 @@
 import SinkSupport
-import TelemetryModel
 
 /// Where an OTLP/gRPC exporter sends, parsed from the forms users write.
 ///
@@ -7,18 +6,18 @@ import TelemetryModel
 /// `dns:///host:port` (TLS unless `insecure` is set, as the specification says), `unix:/path`. A trailing `/` is ignored;
 /// a missing port is 4317 for `http`, 443 for `https`. The gRPC core wants a target without a
 /// URL scheme (it would take `http://h:p` for a host name), so ``target`` never has one.
-public struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
+package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
   /// The target for the gRPC core: `host:port`, `[v6]:port`, `dns:///host:port` or `unix:…`.
-  public let target: String
+  package let target: String
   /// The host name (for TLS name checks and logs).
-  public let host: String
+  package let host: String
   /// `true` for TLS; `nil` when the text had no scheme and the caller's insecure setting decides.
-  public let schemeWantsTLS: Bool?
+  package let schemeWantsTLS: Bool?
   /// The text as given.
-  public let description: String
+  package let description: String
 
   /// Parses `text`; throws ``OTLPConfigurationError`` saying what is wrong.
-  public init(_ text: String) throws(OTLPConfigurationError) {
+  package init(_ text: String) throws(OTLPConfigurationError) {
     description = text
     var rest = Substring(text.trimmingWhitespace())
     guard !rest.isEmpty else { throw .invalidEndpoint(text, "it is empty") }
@@ -112,14 +111,14 @@ public struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A configuration value the OTLP exporter cannot use.
-public enum OTLPConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+package enum OTLPConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The endpoint text, and why it is not an endpoint.
   case invalidEndpoint(String, String)
   /// TLS material that could not be read.
   case unreadableCertificate(path: String, reason: String)
 
   /// A one-line message.
-  public var description: String {
+  package var description: String {
     switch self {
     case .invalidEndpoint(let text, let reason): return "invalid OTLP endpoint '\(text)': \(reason)"
     case .unreadableCertificate(let path, let reason):

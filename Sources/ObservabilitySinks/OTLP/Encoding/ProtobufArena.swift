@@ -1,3 +1,4 @@
+import COTLPProto
 import CProtobufC
 
 /// Memory for one protobuf-c message tree at a time: every struct, pointer array and byte string of

@@ -1,11 +1,10 @@
 import COTLPProto
 import CProtobufC
-import TelemetryModel
 
 /// Encodes collected metrics as an OTLP `ExportMetricsServiceRequest` with protobuf-c.
-public enum MetricsRequestEncoder {
+package enum MetricsRequestEncoder {
   /// The request bytes for `metrics`, all under one resource and one scope.
-  public static func encode(_ metrics: [MetricData], from source: TelemetrySource) -> [UInt8] {
+  package static func encode(_ metrics: [MetricData], from source: TelemetrySource) -> [UInt8] {
     let arena = ProtobufArena()
     let request = arena.allocate(
       Opentelemetry__Proto__Collector__Metrics__V1__ExportMetricsServiceRequest.self)

@@ -1,13 +1,12 @@
 import GRPCCoreClient
-import Logging
+package import Logging
 import SinkSupport
 import Synchronization
-import TelemetryModel
 
 /// Sends spans to an OTLP/gRPC receiver (`TraceService/Export`) through the gRPC C core.
 ///
 /// Pipelined: the export thread encodes the next batch while this one is on the wire.
-public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
+package final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
   static let method = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
   /// Receivers refuse requests above 4 MiB by default; bigger batches are split.
   static let maxRequestBytes = 4 * 1024 * 1024
@@ -21,32 +20,32 @@ public final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
 
   /// Creates an exporter for `options` (its endpoint must be set); throws
   /// ``OTLPConfigurationError`` for an endpoint or certificate it cannot use.
-  public init(options: OTLPExporterOptions, retry: RetryPolicy = RetryPolicy(), logger: Logger) throws {
+  package init(options: OTLPExporterOptions, retry: RetryPolicy = RetryPolicy(), logger: Logger) throws {
     transport = try OTLPTransport(options: options, retry: retry)
     timeout = options.effectiveTimeout
     self.logger = logger
   }
 
   /// Attempts beyond the first, so far.
-  public var retries: Int { transport.retries }
+  package var retries: Int { transport.retries }
 
   /// Encodes and sends the batch, split when it would exceed 4 MiB.
-  public func export(_ spans: [SpanData], from source: TelemetrySource, timeout: Duration) -> ExportResult {
+  package func export(_ spans: [SpanData], from source: TelemetrySource, timeout: Duration) -> ExportResult {
     prepareExport(spans, from: source).start(timeout: timeout).wait()
   }
 
   /// Encodes the batch into one request, or several when it would exceed 4 MiB.
-  public func prepareExport(_ spans: [SpanData], from source: TelemetrySource) -> any PreparedExport {
+  package func prepareExport(_ spans: [SpanData], from source: TelemetrySource) -> any PreparedExport {
     PreparedSpans(requests: encode(spans[...], source: source), exporter: self)
   }
 
   /// Cancels what is in flight and closes the connection.
-  public func shutdown(timeout: Duration) {
+  package func shutdown(timeout: Duration) {
     transport.shutdown()
   }
 
   /// Makes an export under way return now (as CANCELLED); safe from any thread.
-  public func cancelExport() {
+  package func cancelExport() {
     transport.shutdown()
   }
 

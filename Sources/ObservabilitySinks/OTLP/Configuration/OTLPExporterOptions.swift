@@ -42,7 +42,7 @@ public struct OTLPExporterOptions: Hashable, Sendable {
   }
 
   /// These options, with every unset value taken from `fallback`.
-  public func merged(over fallback: OTLPExporterOptions) -> OTLPExporterOptions {
+  package func merged(over fallback: OTLPExporterOptions) -> OTLPExporterOptions {
     OTLPExporterOptions(
       endpoint: endpoint ?? fallback.endpoint, headers: headers ?? fallback.headers,
       timeout: timeout ?? fallback.timeout,
@@ -59,7 +59,7 @@ public struct OTLPExporterOptions: Hashable, Sendable {
   public static let noLimit: Duration = .unlimited
 
   /// The timeout to apply: ``timeout``, with zero (or less) meaning no limit, else the default.
-  public var effectiveTimeout: Duration {
+  package var effectiveTimeout: Duration {
     guard let timeout else { return Self.defaultTimeout }
     return timeout <= .zero ? Self.noLimit : timeout
   }

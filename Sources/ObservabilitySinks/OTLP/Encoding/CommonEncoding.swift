@@ -1,6 +1,5 @@
 import COTLPProto
 import CProtobufC
-import TelemetryModel
 
 /// OTLP `common` and `resource` messages from the model, in an arena.
 extension ProtobufArena {

@@ -2,14 +2,14 @@ import COTLPProto
 import CProtobufC
 
 /// What an OTLP receiver said about the items it could not accept.
-public struct PartialSuccess: Hashable, Sendable {
+package struct PartialSuccess: Hashable, Sendable {
   /// How many spans or data points were rejected.
-  public var rejected: Int
+  package var rejected: Int
   /// Why, in the receiver's words.
-  public var message: String
+  package var message: String
 
   /// Creates a partial success.
-  public init(rejected: Int, message: String) {
+  package init(rejected: Int, message: String) {
     self.rejected = rejected
     self.message = message
   }
@@ -17,10 +17,10 @@ public struct PartialSuccess: Hashable, Sendable {
 
 /// Decodes OTLP export responses with protobuf-c (the `RetryInfo` of the
 /// `grpc-status-details-bin` trailer is `UnaryResult.retryDelay`, in GRPCCoreClient).
-public enum ResponseDecoder {
+package enum ResponseDecoder {
   /// The partial success of an `ExportTraceServiceResponse`; `nil` when there is none (the
   /// specification's "fully accepted"), or the bytes do not decode.
-  public static func tracePartialSuccess(_ bytes: [UInt8]) -> PartialSuccess? {
+  package static func tracePartialSuccess(_ bytes: [UInt8]) -> PartialSuccess? {
     bytes.withUnsafeBufferPointer { buffer in
       guard
         let response = opentelemetry__proto__collector__trace__v1__export_trace_service_response__unpack(
@@ -38,7 +38,7 @@ public enum ResponseDecoder {
   }
 
   /// The partial success of an `ExportMetricsServiceResponse`.
-  public static func metricsPartialSuccess(_ bytes: [UInt8]) -> PartialSuccess? {
+  package static func metricsPartialSuccess(_ bytes: [UInt8]) -> PartialSuccess? {
     bytes.withUnsafeBufferPointer { buffer in
       guard
         let response = opentelemetry__proto__collector__metrics__v1__export_metrics_service_response__unpack(

@@ -1,18 +1,17 @@
 import GRPCCoreClient
-import Logging
+package import Logging
 import SinkSupport
 import Synchronization
-import TelemetryModel
 
 /// Sends metrics to an OTLP/gRPC receiver (`MetricsService/Export`) through the gRPC C core.
 ///
 /// A receiver without a metrics service (trace-only backends such as Arize Phoenix answer
 /// UNIMPLEMENTED) gets one warning; metric export then stops and says so in ``stoppedReason``.
-public final class OTLPGRPCMetricExporter: MetricExporter {
+package final class OTLPGRPCMetricExporter: MetricExporter {
   static let method = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
 
   /// The temporality the points are collected in.
-  public let preferredTemporality: AggregationTemporality
+  package let preferredTemporality: AggregationTemporality
   private let transport: OTLPTransport
   private let timeout: Duration
   private let logger: Logger
@@ -20,10 +19,10 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
   private let stopped = LockedValue<String?>(nil)
 
   /// Attempts beyond the first, so far.
-  public var retries: Int { transport.retries }
+  package var retries: Int { transport.retries }
 
   /// Creates an exporter for `options` (its endpoint must be set).
-  public init(
+  package init(
     options: OTLPExporterOptions, temporality: AggregationTemporality, retry: RetryPolicy = RetryPolicy(),
     logger: Logger
   ) throws {
@@ -34,10 +33,11 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
   }
 
   /// Why metric export stopped, if it did.
-  public var stoppedReason: String? { stopped.withLock { $0 } }
+  package var stoppedReason: String? { stopped.withLock { $0 } }
 
   /// Encodes and sends the collection.
-  public func export(_ metrics: [MetricData], from source: TelemetrySource, timeout: Duration) -> ExportResult
+  package func export(_ metrics: [MetricData], from source: TelemetrySource, timeout: Duration)
+    -> ExportResult
   {
     if let reason = stoppedReason { return .failure(reason) }
     let request = MetricsRequestEncoder.encode(metrics, from: source)
@@ -56,12 +56,12 @@ public final class OTLPGRPCMetricExporter: MetricExporter {
   }
 
   /// Cancels what is in flight and closes the connection.
-  public func shutdown(timeout: Duration) {
+  package func shutdown(timeout: Duration) {
     transport.shutdown()
   }
 
   /// Makes an export under way return now (as CANCELLED); safe from any thread.
-  public func cancelExport() {
+  package func cancelExport() {
     transport.shutdown()
   }
 }

@@ -2,7 +2,6 @@ import Dispatch
 import GRPCCoreClient
 import SinkSupport
 import Synchronization
-import TelemetryModel
 
 /// One OTLP/gRPC connection: the gRPC client, the request metadata, and sending with retries.
 ///

@@ -1,4 +1,4 @@
-import GRPCCoreClient
+package import GRPCCoreClient
 import SinkSupport
 
 /// When and how long to wait before sending a failed export again, as the OTLP specification
@@ -28,7 +28,7 @@ public struct RetryPolicy: Hashable, Sendable {
   }
 
   /// Whether a call that ended with `status` may be sent again (`retryInfo`: the server sent one).
-  public static func isRetryable(_ status: GRPCStatusCode, hasRetryInfo: Bool) -> Bool {
+  package static func isRetryable(_ status: GRPCStatusCode, hasRetryInfo: Bool) -> Bool {
     switch status {
     case .cancelled, .deadlineExceeded, .aborted, .outOfRange, .unavailable, .dataLoss: return true
     case .resourceExhausted: return hasRetryInfo
@@ -38,13 +38,13 @@ public struct RetryPolicy: Hashable, Sendable {
 
   /// The shortest wait between attempts, whatever the settings say: a zero backoff with many
   /// attempts must not turn into a busy loop.
-  public static let minimumBackoff: Duration = .milliseconds(1)
+  package static let minimumBackoff: Duration = .milliseconds(1)
 
   /// The wait before attempt `attempt + 1` (attempt counts from 1): the server's delay, else a
   /// random duration between half the backoff bound and the bound. Any settings give a finite
   /// wait of at least ``minimumBackoff``: a multiplier below 1 (or not a number) counts as 1,
   /// durations beyond what a `Double` of nanoseconds holds saturate.
-  public func delay(afterAttempt attempt: Int, serverDelay: Duration?) -> Duration {
+  package func delay(afterAttempt attempt: Int, serverDelay: Duration?) -> Duration {
     if let serverDelay { return max(serverDelay, .zero) }
     let limit = max(Self.seconds(maxBackoff), Self.seconds(Self.minimumBackoff))
     var bound = min(limit, max(Self.seconds(initialBackoff), Self.seconds(Self.minimumBackoff)))
