@@ -50,6 +50,11 @@ let package = Package(
     .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks"]),
     .executableTarget(
       name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
+    // The soak driver of scripts/soak.sh (a test tool, not a product): one sink under load while
+    // Tests/Soak/soak.py restarts the receiver behind it; checks memory, descriptors, threads, counts.
+    .executableTarget(
+      name: "SinkSoak", dependencies: ["ObservabilitySinks", "SinkSupport"], path: "Tests/Soak",
+      exclude: ["soak.py"]),
     // The gRPC C core (Debian libgrpc-dev). No pkgConfig: its flags flood SwiftPM with warnings.
     .systemLibrary(name: "CGRPCCore", path: "Sources/CGRPCCore", providers: [.apt(["libgrpc-dev"])]),
     // The protobuf-c runtime.

@@ -18,6 +18,8 @@ struct WorkloadOptions {
   var queue: Int?
   var batch: Int?
   var seconds = 3.0
+  var neverEnd = false
+  var maxActiveRuns: Int?
 }
 
 /// Builds the sink under test: OTLP to `endpoint` (or an in-memory exporter), everything else at
@@ -28,6 +30,7 @@ func makeSink(_ options: WorkloadOptions) -> OpenTelemetrySink {
   configuration.exitFlushTimeout = nil
   configuration.maxQueueSize = options.queue
   configuration.maxExportBatchSize = options.batch
+  configuration.maxActiveRuns = options.maxActiveRuns
   if options.inMemory {
     configuration.spanExporter = InMemorySpanExporter()
     configuration.metricsExporter = ExporterKind.none
@@ -179,18 +182,42 @@ func sustainedScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
 
 /// A long-lived process: `runs` runs of `steps` steps, each with a distinct run id (so that
 /// finished-run bookkeeping and the `run_id` metric series would grow if they were unbounded);
-/// resident memory is sampled every tenth of the way, and should stay flat.
+/// resident memory is sampled every tenth of the way, and should stay flat. With `neverEnd` the
+/// runs are never ended (a runtime crashing mid-run): the active-run bound must keep it flat.
 func longRunScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   let sink = makeSink(options)
   var samples: [JSON] = []
   let tenth = max(1, options.runs / 10)
+  let rssBefore = procStatusKilobytes("VmRSS")
   for run in 0..<options.runs {
     let runID = WorkloadInputs.runID(run)
-    playRun(sink, runID: runID, steps: options.steps)
+    if options.neverEnd {
+      playAbandonedRun(sink, runID: runID, steps: options.steps)
+    } else {
+      playRun(sink, runID: runID, steps: options.steps)
+    }
     if (run + 1) % tenth == 0 { samples.append(.int(procStatusKilobytes("VmRSS"))) }
   }
+  let status = sink.status()
   _ = sink.syncShutdown(timeout: .seconds(30))
-  return [("rss_kb_every_tenth", .array(samples)), ("status", statusJSON(sink.status()))]
+  return [
+    ("never_end", .bool(options.neverEnd)), ("rss_kb_before", .int(rssBefore)),
+    ("rss_kb_every_tenth", .array(samples)), ("active_runs", .int(status.activeRuns)),
+    ("runs_evicted", .int(status.runsEvicted)), ("status", statusJSON(sink.status())),
+  ]
+}
+
+/// One run started and stepped, never ended (its runtime crashed).
+func playAbandonedRun(_ sink: OpenTelemetrySink, runID: String, steps: Int) {
+  sink.onRunStart(
+    runID: runID, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+    params: WorkloadInputs.params)
+  var cumulative = 0.0
+  for number in 0..<steps {
+    let event = WorkloadInputs.step(number + 1)
+    cumulative += event.reward
+    sink.onStep(runID: runID, event: event, cumulativeReward: cumulative)
+  }
 }
 
 /// One untimed run of `steps` steps, as fast as possible.

@@ -7,6 +7,9 @@
 //              --in-memory      in-memory span exporter instead of OTLP (no metrics export)
 //              --no-metrics     the four instruments off
 //              --runs N --steps N --active-runs N --queue N --batch N --seconds S
+//              --never-end      (longrun) runs are started and stepped but never ended, as by a
+//                               runtime that crashes mid-run
+//              --max-active-runs N  the sink's active-run bound (default: the sink's, 10,000)
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -16,7 +19,8 @@
 func usage(_ message: String) -> Never {
   let text =
     "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained|longrun [--endpoint URL] [--in-memory] "
-    + "[--no-metrics] [--runs N] [--steps N] [--active-runs N] [--queue N] [--batch N] [--seconds S]\n"
+    + "[--no-metrics] [--runs N] [--steps N] [--active-runs N] [--queue N] [--batch N] [--seconds S] "
+    + "[--never-end] [--max-active-runs N]\n"
   var bytes = Array(text.utf8)
   _ = write(2, &bytes, bytes.count)
   exit(2)
@@ -46,6 +50,8 @@ while let flag = arguments.popFirst() {
   case "--active-runs": options.activeRuns = integer()
   case "--queue": options.queue = integer()
   case "--batch": options.batch = integer()
+  case "--never-end": options.neverEnd = true
+  case "--max-active-runs": options.maxActiveRuns = integer()
   case "--seconds":
     guard let seconds = Double(value()), seconds > 0, seconds < 600 else {
       usage("--seconds needs 0 < S < 600")

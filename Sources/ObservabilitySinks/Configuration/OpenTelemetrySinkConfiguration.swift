@@ -61,6 +61,11 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   public var gracefulShutdownTimeout: Duration = .seconds(5)
   /// How many ended runs `getTraceID` still answers for.
   public var recentRunCapacity = 1024
+  /// Runs between `onRunStart` and `onRunEnd` at most (`DSPY_RLM_OTEL_MAX_ACTIVE_RUNS`, 10,000).
+  /// Starting one more ends the oldest active run: its span gets an ERROR status ("run evicted:
+  /// more than N active runs") and is exported, and `status().runsEvicted` counts it. A runtime
+  /// that crashes mid-run never ends its runs; this keeps a long-lived process's memory bounded.
+  public var maxActiveRuns: Int?
   /// The environment the standard variables are read from; `nil` is the process's.
   public var environment: [String: String]?
   /// Where the sink's warnings go: invalid settings, failed exports, dropped spans.

@@ -9,6 +9,8 @@ struct SinkSettings {
   var metrics: OTLPExporterOptions
   var metricsTemporality: AggregationTemporality
   var pipeline: PipelineSettings
+  /// Runs active at once at most; see ``OpenTelemetrySinkConfiguration/maxActiveRuns``.
+  var maxActiveRuns: Int
   var resourceAttributes: [Attribute]
   var environment: [String: String]
 
@@ -59,6 +61,7 @@ struct SinkSettings {
       maxBatch = min(max(1, maxBatch), maxQueueSize)
     }
     let logger = configuration.logger
+    maxActiveRuns = Self.maxActiveRuns(configuration.maxActiveRuns, environment, logger)
     /// A duration set in code must not be negative; zero keeps its meaning ("no limit" for timeouts).
     func fromCode(_ value: Duration?, _ name: String) -> Duration? {
       guard let value, value < .zero else { return value }
@@ -113,6 +116,22 @@ struct SinkSettings {
       Attribute($0.key, .string($0.value))
     }
     resourceAttributes = fromEnvironment + configuration.resourceAttributes
+  }
+
+  /// Enough for any plausible number of runs in flight in one process (runs are LLM-driven loops of
+  /// seconds to hours; even a large evaluation sweep has hundreds at once), and small enough that
+  /// runs that never end hold at most a few megabytes (≈ 0.3 KB each plus their texts).
+  static let defaultMaxActiveRuns = 10_000
+
+  /// The active-run bound: code (above zero), else `DSPY_RLM_OTEL_MAX_ACTIVE_RUNS`, else the default.
+  private static func maxActiveRuns(_ code: Int?, _ environment: EnvironmentReader, _ logger: Logger) -> Int {
+    if let code, code > 0 { return code }
+    if let code {
+      logger.warning(
+        "maxActiveRuns (\(code)) must be above 0; using DSPY_RLM_OTEL_MAX_ACTIVE_RUNS or the default (\(defaultMaxActiveRuns))"
+      )
+    }
+    return environment.positiveInt("DSPY_RLM_OTEL_MAX_ACTIVE_RUNS") ?? defaultMaxActiveRuns
   }
 
   /// A zero timeout means "no limit".

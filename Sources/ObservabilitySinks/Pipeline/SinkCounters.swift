@@ -5,6 +5,9 @@ import Synchronization
 final class SinkCounters: Sendable {
   let spansRecorded = Atomic<Int>(0)
   let spansDropped = Atomic<Int>(0)
+  /// Runs ended because more than the active-run bound were active (their span is exported with
+  /// ERROR); an atomic so that the export thread can read it without the recorder's lock.
+  let runsEvicted = Atomic<Int>(0)
   /// Spans handed to the exporter and how they settled.
   let spans = ExportCounters()
   /// Metric data points handed to the exporter and how they settled.

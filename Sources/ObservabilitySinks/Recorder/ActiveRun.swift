@@ -1,6 +1,7 @@
 /// What the recorder holds for a run between `onRunStart` and `onRunEnd`: everything a hook
 /// updates, reached with one dictionary lookup. Mutated only under the recorder's lock.
 final class ActiveRun {
+  let runID: String
   let identity: SpanIdentity
   let startTime: UInt64
   let task: String
@@ -11,8 +12,14 @@ final class ActiveRun {
   /// The run's `rlm.steps` and `rlm.reward` series, found on first use.
   var stepsCell: SumCell?
   var rewardCell: HistogramCell?
+  /// Where ``ActiveRuns`` keeps the run's place in start order.
+  var slot = 0
 
-  init(identity: SpanIdentity, startTime: UInt64, task: String, environment: String, params: RunParams) {
+  init(
+    runID: String, identity: SpanIdentity, startTime: UInt64, task: String, environment: String,
+    params: RunParams
+  ) {
+    self.runID = runID
     self.identity = identity
     self.startTime = startTime
     self.task = task
@@ -21,7 +28,7 @@ final class ActiveRun {
     lastStepEnd = startTime
   }
 
-  func runRecord(runID: String, endTime: UInt64, ending: RunEnding) -> RunSpanRecord {
+  func runRecord(endTime: UInt64, ending: RunEnding) -> RunSpanRecord {
     RunSpanRecord(
       identity: identity, startTime: startTime, endTime: endTime, runID: runID, task: task,
       environment: environment, params: params, ending: ending)

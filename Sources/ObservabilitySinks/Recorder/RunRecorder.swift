@@ -12,13 +12,13 @@ final class RunRecorder: Sendable {
 
   init(
     queue: SpanQueue?, counters: SinkCounters, metricsEnabled: Bool, cardinalityLimit: Int,
-    recentRunCapacity: Int
+    recentRunCapacity: Int, maxActiveRuns: Int
   ) {
     self.queue = queue
     self.counters = counters
     state = LockedValue(
       RecorderState(
-        recent: RecentTraceIDs(capacity: recentRunCapacity),
+        runs: ActiveRuns(limit: maxActiveRuns), recent: RecentTraceIDs(capacity: recentRunCapacity),
         instruments: metricsEnabled ? RLMInstruments(cardinalityLimit: cardinalityLimit) : nil))
   }
 
@@ -27,21 +27,28 @@ final class RunRecorder: Sendable {
     at time: UInt64? = nil
   ) {
     let now = time ?? UnixClock.now()
-    let superseded = state.withLock { state -> RunSpanRecord? in
+    let ended = state.withLock { state -> RunSpanRecord? in
       let identity = SpanIdentity(
         traceID: parent?.traceID ?? state.ids.nextTraceID(), spanID: state.ids.nextSpanID(),
         parentSpanID: parent?.spanID,
         flags: parent?.isRemote == true ? SpanData.remoteParentFlags : SpanData.localParentFlags,
         traceState: parent?.traceState ?? "")
       let run = ActiveRun(
-        identity: identity, startTime: now, task: task, environment: environment, params: params)
-      let previous = state.runs.updateValue(run, forKey: runID)
+        runID: runID, identity: identity, startTime: now, task: task, environment: environment,
+        params: params)
+      let (replaced, evicted) = state.runs.insert(run)
       state.instruments?.runsCell(environment: environment, now: now).add(1)
-      guard let previous else { return nil }
-      state.runsSuperseded += 1
-      return previous.runRecord(runID: runID, endTime: now, ending: .superseded)
+      if let replaced {
+        state.runsSuperseded += 1
+        return replaced.runRecord(endTime: now, ending: .superseded)
+      }
+      guard let evicted else { return nil }
+      // The oldest run pushed out by the bound: it ends now, with ERROR, and is exported.
+      state.recent.remember(runID: evicted.runID, traceID: evicted.identity.traceID)
+      counters.runsEvicted.wrappingAdd(1, ordering: .relaxed)
+      return evicted.runRecord(endTime: now, ending: .evicted(limit: state.runs.limit))
     }
-    if let superseded { finish(.run(superseded)) }
+    if let ended { finish(.run(ended)) }
   }
 
   func stepFinished(runID: String, event: StepEvent, cumulativeReward: Double, at time: UInt64? = nil) {
@@ -66,7 +73,7 @@ final class RunRecorder: Sendable {
   func runEnded(runID: String, result: RunResult, runPath: String, at time: UInt64? = nil) {
     let now = time ?? UnixClock.now()
     let record = state.withLock { state -> RunSpanRecord? in
-      guard let run = state.runs.removeValue(forKey: runID) else { return nil }
+      guard let run = state.runs.remove(runID) else { return nil }
       state.recent.remember(runID: runID, traceID: run.identity.traceID)
       if let instruments = state.instruments, let duration = result.durationSeconds,
         instruments.acceptsHistogramValue(duration)
@@ -74,7 +81,7 @@ final class RunRecorder: Sendable {
         instruments.durationCell(completed: result.completedLabel, now: now).record(
           duration, bounds: instruments.bounds)
       }
-      return run.runRecord(runID: runID, endTime: now, ending: .finished(result, runPath: runPath))
+      return run.runRecord(endTime: now, ending: .finished(result, runPath: runPath))
     }
     if let record { finish(.run(record)) }
   }
@@ -94,6 +101,7 @@ final class RunRecorder: Sendable {
 
   /// The recorder's own counts, read under one lock: runs between start and end, runs replaced
   /// by a second start with the same id, histogram values refused (negative or not finite).
+  /// (Runs pushed out by the active-run bound are in ``SinkCounters/runsEvicted``.)
   var counts: (activeRuns: Int, runsSuperseded: Int, rejectedMetricValues: Int) {
     state.withLock { ($0.runs.count, $0.runsSuperseded, $0.instruments?.rejectedValues ?? 0) }
   }
@@ -110,7 +118,7 @@ final class RunRecorder: Sendable {
 /// Everything the recorder's lock protects.
 struct RecorderState {
   var ids = IdGenerator()
-  var runs: [String: ActiveRun] = [:]
+  var runs: ActiveRuns
   var recent: RecentTraceIDs
   var instruments: RLMInstruments?
   var runsSuperseded = 0

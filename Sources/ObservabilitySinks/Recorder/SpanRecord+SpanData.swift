@@ -72,6 +72,11 @@ extension RunSpanRecord {
   /// The message of a run span that a second `onRunStart` with the same id replaced.
   static let supersededMessage = "superseded by a new run with the same id"
 
+  /// The message of a run span ended because more than `limit` runs were active.
+  static func evictedMessage(limit: Int) -> String {
+    "run evicted: more than \(limit) active runs"
+  }
+
   func spanData() -> SpanData {
     var attributes = [
       Attribute("rlm.run_id", .string(runID)),
@@ -101,6 +106,8 @@ extension RunSpanRecord {
       status = result.completed ? .ok : .error(message: "Run did not complete")
     case .superseded:
       status = .error(message: Self.supersededMessage)
+    case .evicted(let limit):
+      status = .error(message: Self.evictedMessage(limit: limit))
     }
     return SpanData(
       traceID: identity.traceID, spanID: identity.spanID, parentSpanID: identity.parentSpanID,

@@ -42,4 +42,6 @@ enum RunEnding: Sendable {
   case finished(RunResult, runPath: String)
   /// A second `onRunStart` with the same run id replaced the run.
   case superseded
+  /// More than `limit` runs were active and this was the oldest: it was ended to make room.
+  case evicted(limit: Int)
 }

@@ -80,8 +80,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
       selection = try ExporterSelection(
         settings: settings, metricsEnabled: metricsEnabled, configuration: configuration, source: source)
       pipeline = try Self.makePipeline(
-        selection, settings: settings.pipeline, configuration: configuration, metricsEnabled: metricsEnabled,
-        source: source, counters: counters)
+        selection, settings: settings.pipeline, maxActiveRuns: settings.maxActiveRuns,
+        configuration: configuration, metricsEnabled: metricsEnabled, source: source, counters: counters)
     } catch {
       configuration.logger.warning("OpenTelemetry sink setup failed: \(error)")
       available = false
@@ -102,13 +102,15 @@ public final class OpenTelemetrySink: ObservabilitySink {
 
   /// The recorder, and the export thread when there is something to export to.
   private static func makePipeline(
-    _ selection: ExporterSelection, settings: PipelineSettings, configuration: OpenTelemetrySinkConfiguration,
-    metricsEnabled: Bool, source: TelemetrySource, counters: SinkCounters
+    _ selection: ExporterSelection, settings: PipelineSettings, maxActiveRuns: Int,
+    configuration: OpenTelemetrySinkConfiguration, metricsEnabled: Bool, source: TelemetrySource,
+    counters: SinkCounters
   ) throws(SetupError) -> (recorder: RunRecorder, worker: ExportWorker?) {
     let queue = SpanQueue(capacity: settings.maxQueueSize, batchSize: settings.maxExportBatchSize)
     let recorder = RunRecorder(
       queue: selection.spanExporter == nil ? nil : queue, counters: counters, metricsEnabled: metricsEnabled,
-      cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity)
+      cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity,
+      maxActiveRuns: maxActiveRuns)
     guard selection.spanExporter != nil || selection.metricExporter != nil else { return (recorder, nil) }
     let worker = ExportWorker(
       queue: queue, spanExporter: selection.spanExporter, metricExporter: selection.metricExporter,
@@ -141,6 +143,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
     status.spansRecorded = counters.spansRecorded.load(ordering: .relaxed)
     status.spansExported = counters.spans.exported.load(ordering: .relaxed)
     status.spansDropped = counters.spansDropped.load(ordering: .relaxed)
+    status.runsEvicted = counters.runsEvicted.load(ordering: .relaxed)
     status.spansFailed = counters.spans.failed.load(ordering: .relaxed)
     status.spansRejected = counters.spans.rejected.load(ordering: .relaxed)
     status.exportFailures = counters.spans.failedCalls.load(ordering: .relaxed)

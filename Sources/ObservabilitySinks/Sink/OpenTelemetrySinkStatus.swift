@@ -43,6 +43,10 @@ public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
   public var metricValuesRejected = 0
   /// Runs replaced by a second `onRunStart` with the same id (their span ended with ERROR).
   public var runsSuperseded = 0
+  /// Runs ended by the sink because more than
+  /// ``OpenTelemetrySinkConfiguration/maxActiveRuns`` were active: the oldest was pushed out, its
+  /// span ended with ERROR ("run evicted: more than N active runs") and exported.
+  public var runsEvicted = 0
   /// Why metric export stopped for good (e.g. a trace-only backend), if it did.
   public var metricExportStopped: String?
   /// Runs started and not yet ended.
