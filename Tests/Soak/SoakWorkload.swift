@@ -17,7 +17,7 @@ final class SoakWorkload: Sendable {
   private let stopRequested = Atomic<Bool>(false)
   private let stopped = DispatchSemaphore(value: 0)
   /// The producer's figures, published when it stops.
-  private let totals = Mutex(Totals())
+  private let totals = LockedValue(Totals())
 
   struct Totals {
     /// Spans the hooks must have produced: one per run start (ended, superseded or evicted: all
