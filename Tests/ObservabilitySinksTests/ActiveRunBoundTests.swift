@@ -1,7 +1,7 @@
+import SinkSupport
 import Testing
 
 @testable import ObservabilitySinks
-import SinkSupport
 
 @Suite("Active runs are bounded: the oldest is evicted, exported with ERROR and counted")
 struct ActiveRunBoundTests {
