@@ -22,6 +22,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     // Service: the sink runs in a ServiceGroup and delivers what is left on graceful shutdown.
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    // swift-docc-plugin: `swift package generate-documentation` builds the DocC catalog
+    // (scripts/docs.sh). No target uses it, so packages that depend on this one never fetch it.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // What several targets share: the one Duration-to-deadline conversion, the one-shot hand-off,

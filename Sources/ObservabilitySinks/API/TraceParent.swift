@@ -2,6 +2,9 @@ public import W3CTraceContext
 
 /// A span in another process (or another tracer) that a run continues: the run's `rlm.run` span
 /// becomes its child, in its trace, with span flags `0x300` (parent is remote).
+///
+/// Specification: W3C Trace Context, *traceparent Header* and *tracestate Header*; OTLP
+/// `SpanFlags` for the remote-parent bits.
 public struct TraceParent: Hashable, Sendable {
   /// The caller's trace.
   public var traceID: SpanData.TraceID
@@ -19,6 +22,9 @@ public struct TraceParent: Hashable, Sendable {
 
   /// Parses W3C `traceparent` and `tracestate` header values; throws when `traceparent` is not
   /// valid (wrong length, version, delimiters or an all-zero id) or `tracestate` is malformed.
+  ///
+  /// Specification: W3C Trace Context, *traceparent Header* (version 00) and *tracestate Header*;
+  /// parsed by swift-w3c-trace-context.
   public init(traceparent: String, tracestate: String? = nil) throws {
     let context = try TraceContext(traceParentHeaderValue: traceparent, traceStateHeaderValue: tracestate)
     self.init(context)

@@ -1,6 +1,8 @@
 public import Logging
 
 /// Where a signal goes, as `OTEL_TRACES_EXPORTER` / `OTEL_METRICS_EXPORTER` name it.
+///
+/// Specification: SDK environment variables, *Exporter Selection* (`otlp`, `console`, `none`).
 public enum ExporterKind: String, Hashable, Sendable, CaseIterable {
   /// OTLP over gRPC to the sink's endpoint.
   case otlp
@@ -15,7 +17,11 @@ public enum ExporterKind: String, Hashable, Sendable, CaseIterable {
 /// A property left `nil` takes its value from the standard OpenTelemetry environment variable, else
 /// the specification's default (batch span processor: queue 2048, batch 512, 5 s delay, 30 s
 /// timeout; periodic metric reader: 60 s interval, 30 s timeout; OTLP: 10 s timeout, no
-/// compression). A value set here wins over the environment. See `docs/configuration.md`.
+/// compression). A value set here wins over the environment. See <doc:Configuration>.
+///
+/// Specification: SDK environment variables (*General SDK Configuration*, *Batch Span Processor*,
+/// *Periodic exporting MetricReader*, *Exporter Selection*) and the OTLP exporter's
+/// *Configuration Options*.
 public struct OpenTelemetrySinkConfiguration: Sendable {
   /// A span exporter to use instead of the one ``tracesExporter`` chooses (e.g. an in-memory one).
   public var spanExporter: (any SpanExporter)?
@@ -27,39 +33,65 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   /// Where metrics go when ``metricExporter`` is `nil` (`OTEL_METRICS_EXPORTER`; default OTLP).
   public var metricsExporter: ExporterKind?
   /// OTLP settings for spans (`OTEL_EXPORTER_OTLP_TRACES_*`, then `OTEL_EXPORTER_OTLP_*`).
+  ///
+  /// Specification: OTLP exporter, *Configuration Options* (a signal's own variable wins).
   public var traces = OTLPExporterOptions()
   /// OTLP settings for metrics (`OTEL_EXPORTER_OTLP_METRICS_*`, then `OTEL_EXPORTER_OTLP_*`).
+  ///
+  /// Specification: OTLP exporter, *Configuration Options* (a signal's own variable wins).
   public var metrics = OTLPExporterOptions()
   /// The temporality metrics are exported in (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`;
   /// default cumulative).
+  ///
+  /// Specification: OTLP metrics exporter, `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`
+  /// (`lowmemory` is delta for synchronous counters and histograms, which these four all are).
   public var metricsTemporality: AggregationTemporality?
   /// Finished spans waiting for export at most; beyond it spans are dropped and counted
   /// (`OTEL_BSP_MAX_QUEUE_SIZE`, 2048).
+  ///
+  /// Specification: Tracing SDK, *Batching processor* (`maxQueueSize`).
   public var maxQueueSize: Int?
   /// Spans per export call at most; a full batch is exported at once
   /// (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`, 512).
+  ///
+  /// Specification: Tracing SDK, *Batching processor* (`maxExportBatchSize`).
   public var maxExportBatchSize: Int?
   /// How long a partial batch may wait (`OTEL_BSP_SCHEDULE_DELAY`, 5 s).
+  ///
+  /// Specification: Tracing SDK, *Batching processor* (`scheduledDelayMillis`).
   public var scheduleDelay: Duration?
   /// How long one span export may take (`OTEL_BSP_EXPORT_TIMEOUT`, 30 s).
+  ///
+  /// Specification: Tracing SDK, *Batching processor* (`exportTimeoutMillis`).
   public var exportTimeout: Duration?
   /// How often metrics are collected and exported (`OTEL_METRIC_EXPORT_INTERVAL`, 60 s).
+  ///
+  /// Specification: Metrics SDK, *Periodic exporting MetricReader* (`exportIntervalMillis`).
   public var metricExportInterval: Duration?
   /// How long one metric export may take (`OTEL_METRIC_EXPORT_TIMEOUT`, 30 s).
+  ///
+  /// Specification: Metrics SDK, *Periodic exporting MetricReader* (`exportTimeoutMillis`).
   public var metricExportTimeout: Duration?
   /// Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES` adds to them); `service.name` from
   /// the sink wins.
+  ///
+  /// Specification: Resource SDK, *Specifying resource information via an environment variable*.
   public var resourceAttributes: [Attribute] = []
   /// How failed OTLP exports are retried (the specification's codes, `RetryInfo`, backoff).
+  ///
+  /// Specification: OTLP, *OTLP/gRPC Response* (*Failures*) and *OTLP/gRPC Throttling*; OTLP
+  /// exporter, *Retry*.
   public var retryPolicy = RetryPolicy()
   /// Attribute sets per instrument at most; later ones go to one `otel.metric.overflow` series.
+  ///
+  /// Specification: Metrics SDK, *Cardinality limits* (default 2000, the overflow attribute).
   public var cardinalityLimit = 2000
   /// How long a process that exits without calling `shutdown` waits for this sink to deliver
   /// what it holds; `nil` turns the exit flush off.
   public var exitFlushTimeout: Duration? = .seconds(2)
   /// How long the sink, run as a `Service`, waits for delivery after a graceful shutdown.
   public var gracefulShutdownTimeout: Duration = .seconds(5)
-  /// How many ended runs `getTraceID` still answers for.
+  /// How many ended runs ``OpenTelemetrySink/traceID(forRun:)`` still answers for.
   public var recentRunCapacity = 1024
   /// Runs between `onRunStart` and `onRunEnd` at most (`DSPY_RLM_OTEL_MAX_ACTIVE_RUNS`, 10,000).
   /// Starting one more ends the oldest active run: its span gets an ERROR status ("run evicted:
@@ -73,7 +105,7 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   /// How often, at most, a problem that goes on (exports failing, spans dropped) is logged again
   /// with how many more there were; the first one is always logged at once.
   public var problemLogInterval: Duration = .seconds(30)
-  /// Set by `createOtelSinkFromEnv`: the endpoint argument came from `OTEL_EXPORTER_OTLP_ENDPOINT`,
+  /// Set by `OpenTelemetrySink.fromEnvironment`: the endpoint came from `OTEL_EXPORTER_OTLP_ENDPOINT`,
   /// so the per-signal variables win over it.
   var endpointIsFromEnvironment = false
 

@@ -5,8 +5,9 @@ extension OpenTelemetrySink: Service {
   /// delivers what is left within
   /// ``OpenTelemetrySinkConfiguration/gracefulShutdownTimeout``.
   ///
-  /// Add the sink to a `ServiceGroup` after the services that record into it, so that it shuts
-  /// down last and their final runs are delivered.
+  /// A `ServiceGroup` shuts its services down in reverse order, so list the sink *before* the
+  /// services that record into it (and after a tracing backend such as swift-otel's): it then
+  /// shuts down after them, and the runs they finish while shutting down are delivered.
   public func run() async throws {
     try? await gracefulShutdown()
     await shutdown(timeout: gracefulShutdownTimeout)

@@ -174,12 +174,18 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// trace when there is one: the `TRACEPARENT` environment variable, else the span of the task's
   /// `ServiceContext` as the bootstrapped instrument (swift-otel's tracer, or any other)
   /// propagates it; otherwise it starts a new trace.
+  ///
+  /// Specification: *Environment Variables as Context Propagation Carriers* (`TRACEPARENT`,
+  /// `TRACESTATE`); W3C Trace Context for the values.
   public func onRunStart(runID: String, task: String, environment: String, params: RunParams) {
     onRunStart(runID: runID, task: task, environment: environment, params: params, parent: nil)
   }
 
   /// Starts the run's `rlm.run` span as a child of `parent` (a span in another process, e.g. from
   /// an incoming `traceparent` header); with `nil`, as ``onRunStart(runID:task:environment:params:)``.
+  ///
+  /// Specification: W3C Trace Context (the run continues the parent's trace and carries its
+  /// `tracestate`); OTLP `SpanFlags` (`0x300`: the parent is remote).
   public func onRunStart(
     runID: String, task: String, environment: String, params: RunParams, parent: TraceParent?
   ) {
@@ -229,6 +235,9 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// before `timeout`. The wait happens on a thread of its own, never on the Swift concurrency
   /// pool; the export itself runs on the sink's thread. `timeout` bounds how long the caller waits:
   /// an export still under way then goes on under its own timeout and is counted by its answer.
+  ///
+  /// Specification: Tracing SDK, span processor *ForceFlush()*; Metrics SDK, MetricReader
+  /// *ForceFlush()* (one call covers both).
   @discardableResult
   public func forceFlush(timeout: Duration = .seconds(30)) async -> Bool {
     await OffPoolCall.run { self.syncForceFlush(timeout: timeout) }
@@ -237,6 +246,9 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// Exports what is left, stops the export thread and releases the exporters, never taking
   /// longer than `timeout`; `true` when everything was delivered. Later spans are dropped and
   /// counted. Idempotent. Waits on a thread of its own, never on the Swift concurrency pool.
+  ///
+  /// Specification: Tracing SDK, span processor *Shutdown()*; Metrics SDK, MetricReader
+  /// *Shutdown()* (one call covers both).
   @discardableResult
   public func shutdown(timeout: Duration = .seconds(30)) async -> Bool {
     await OffPoolCall.run { self.syncShutdown(timeout: timeout) }

@@ -22,6 +22,8 @@ public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
   /// Spans whose export failed.
   public var spansFailed = 0
   /// Spans the receiver rejected in a partial success.
+  ///
+  /// Specification: OTLP, *OTLP/gRPC Response*, *Partial Success* (`rejected_spans`; not retried).
   public var spansRejected = 0
   /// Spans waiting in the queue or in an export under way (0 without an exporter).
   public var spansPending = 0
@@ -34,12 +36,19 @@ public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
   /// Data points the receiver accepted.
   public var dataPointsExported = 0
   /// Data points the receiver rejected in a partial success.
+  ///
+  /// Specification: OTLP, *OTLP/gRPC Response*, *Partial Success* (`rejected_data_points`).
   public var dataPointsRejected = 0
   /// Data points whose export failed.
   public var dataPointsFailed = 0
   /// Export requests sent again after a retryable failure (spans and metrics).
+  ///
+  /// Specification: OTLP, *OTLP/gRPC Response* (*Failures*: the retryable codes) and
+  /// *OTLP/gRPC Throttling* (`RetryInfo`).
   public var exportRetries = 0
   /// Histogram values refused (negative or not finite), as the SDK refuses them.
+  ///
+  /// Specification: Metrics API, *Histogram* (values are non-negative).
   public var metricValuesRejected = 0
   /// Runs replaced by a second `onRunStart` with the same id (their span ended with ERROR).
   public var runsSuperseded = 0

@@ -22,6 +22,9 @@ public struct SpanData: Hashable, Sendable {
   public var status: SpanData.Status
   /// OTLP span flags: the W3C trace flags in the low byte, bit 8 says the parent's remoteness is
   /// known and bit 9 that the parent is remote (`0x100` local, `0x300` remote).
+  ///
+  /// Specification: OTLP `trace.proto`, `SpanFlags` (`SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK`,
+  /// `SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK`).
   public var flags: UInt32
   /// The W3C `tracestate` the span carries, empty when there is none.
   public var traceState: String

@@ -6,6 +6,9 @@ import SinkSupport
 /// `dns:///host:port` (TLS unless `insecure` is set, as the specification says), `unix:/path`. A trailing `/` is ignored;
 /// a missing port is 4317 for `http`, 443 for `https`. The gRPC core wants a target without a
 /// URL scheme (it would take `http://h:p` for a host name), so ``target`` never has one.
+///
+/// Specification: OTLP exporter, *Configuration Options* (Endpoint (OTLP/gRPC): an `https` scheme
+/// means TLS and wins over `insecure`).
 package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
   /// The target for the gRPC core: `host:port`, `[v6]:port`, `dns:///host:port` or `unix:…`.
   package let target: String

@@ -5,10 +5,14 @@ import SinkSupport
 ///
 /// Every property is optional: `nil` means "not set here", so that the value can come from the
 /// environment (`OTEL_EXPORTER_OTLP_*`) or the specification's default (see ``merged(over:)``).
+///
+/// Specification: OTLP exporter, *Configuration Options* (names, defaults, per-signal overrides).
 public struct OTLPExporterOptions: Hashable, Sendable {
   /// The collector: `http://host:port`, `https://host:port`, `host:port` or `dns:///host:port`.
   public var endpoint: String?
   /// Extra request metadata, e.g. an `authorization` header. Values never appear in logs.
+  ///
+  /// Specification: OTLP exporter, *Specifying headers via environment variables*.
   public var headers: [OTLPHeader]?
   /// How long one export may take, retries included; `.zero` means no limit. Default 10 s.
   public var timeout: Duration?

@@ -6,6 +6,9 @@ import SinkSupport
 /// RESOURCE_EXHAUSTED only when the server sent `RetryInfo`; never anything else. The wait is the
 /// server's `RetryInfo` delay when it gave one, else exponential backoff with jitter (a random wait between half the bound and the bound); all
 /// of it within the export's timeout.
+///
+/// Specification: OTLP, *OTLP/gRPC Response* (*Failures*: the retryable codes) and *OTLP/gRPC
+/// Throttling* (`RetryInfo`); OTLP exporter, *Retry* (exponential backoff with jitter).
 public struct RetryPolicy: Hashable, Sendable {
   /// The first backoff's upper bound.
   public var initialBackoff: Duration
