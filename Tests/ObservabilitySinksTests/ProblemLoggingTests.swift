@@ -156,4 +156,24 @@ struct ProblemLoggingTests {
     #expect(logged.reduce(0, +) == status.spansDropped)
     #expect(exporter.finishedSpans.count + status.spansDropped == 20)
   }
+
+  @Test func runsEvictedByTheActiveRunBoundAreLoggedByTheExportThread() {
+    let logs = CapturedLogs()
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = [:]
+    configuration.logger = logs.logger
+    configuration.maxActiveRuns = 2
+    let exporter = InMemorySpanExporter()
+    configuration.spanExporter = exporter
+    let sink = OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
+    for run in 0..<5 {
+      sink.onRunStart(runID: "open\(run)", task: "t", environment: "e", params: RunParams())
+    }
+    #expect(sink.syncShutdown(timeout: .seconds(5)))
+    #expect(sink.status().runsEvicted == 3)
+    let lines = logs.messages.withLock { $0 }.filter { $0.contains("evicted") }
+    #expect(lines.count == 1)
+    #expect(lines.first?.hasPrefix("warning: active runs: 3 run(s) evicted") == true)
+    #expect(lines.first?.contains("more than 2 active runs") == true)
+  }
 }

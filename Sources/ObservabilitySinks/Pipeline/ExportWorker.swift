@@ -27,6 +27,8 @@ final class ExportWorker: Sendable {
     var logger: Logger
     var spanDestination: String
     var metricDestination: String
+    /// The active-run bound, for the eviction message.
+    var maxActiveRuns: Int
   }
 
   init(
@@ -101,6 +103,7 @@ final class ExportWorker: Sendable {
       logger: log.logger, interval: settings.problemLogInterval, spanDestination: log.spanDestination,
       metricDestination: log.metricDestination)
     var dropsReported = 0
+    var evictionsReported = 0
     var nextSpanExport = Deadline(after: settings.scheduleDelay)
     var nextMetricExport = Deadline(after: settings.metricExportInterval)
     while true {
@@ -113,6 +116,7 @@ final class ExportWorker: Sendable {
       }
       if shutdownRequest != nil { queue.close() }
       reportDrops(since: &dropsReported, to: &problems)
+      reportEvictions(since: &evictionsReported, to: &problems)
       let urgent = !flushes.isEmpty || shutdownRequest != nil
       // A flush's deadline is how long its caller waits, not a shorter timeout for the export:
       // spans are counted by what the server answered. Only shutdown cuts exports short.
@@ -132,6 +136,7 @@ final class ExportWorker: Sendable {
       }
       if let shutdownRequest {
         reportDrops(since: &dropsReported, to: &problems)
+        reportEvictions(since: &evictionsReported, to: &problems)
         problems.flush(at: .now)
         let remaining = shutdownRequest.deadline.remaining
         spanExporter?.shutdown(timeout: remaining)
@@ -210,6 +215,15 @@ final class ExportWorker: Sendable {
     problems.record(
       .spanDrop, items: dropped - reported, reason: "it holds \(queue.capacity) spans", at: .now)
     reported = dropped
+  }
+
+  /// Reports runs the active-run bound pushed out since the last look.
+  private func reportEvictions(since reported: inout Int, to problems: inout ProblemLog) {
+    let evicted = counters.runsEvicted.load(ordering: .relaxed)
+    guard evicted > reported else { return }
+    problems.record(
+      .runEviction, items: evicted - reported, reason: "more than \(log.maxActiveRuns) active runs", at: .now)
+    reported = evicted
   }
 
   private func exportMetrics(deadline: Deadline?, problems: inout ProblemLog) -> Bool {

@@ -13,6 +13,7 @@ struct ProblemLog {
     case spanExport
     case metricExport
     case spanDrop
+    case runEviction
   }
 
   private struct Episode {
@@ -50,7 +51,7 @@ struct ProblemLog {
     episode.unreportedItems += items
     episode.total += 1
     episode.totalItems += items
-    let newReason = kind != .spanDrop && Self.cause(of: reason) != Self.cause(of: episode.reason)
+    let newReason = kind.isExport && Self.cause(of: reason) != Self.cause(of: episode.reason)
     episode.reason = reason
     if newReason || now - episode.loggedAt >= interval {
       logSummary(kind, &episode, at: now)
@@ -76,9 +77,11 @@ struct ProblemLog {
       logSummary(kind, &episode, at: now)
       episodes[kind] = episode
     }
-    // Drops have no "recovery": an episode ends once a quiet interval has passed.
-    if let drops = episodes[.spanDrop], drops.unreported == 0, now - drops.loggedAt >= interval {
-      episodes[.spanDrop] = nil
+    // Drops and evictions have no "recovery": an episode ends once a quiet interval has passed.
+    for kind in Kind.allCases where !kind.isExport {
+      if let episode = episodes[kind], episode.unreported == 0, now - episode.loggedAt >= interval {
+        episodes[kind] = nil
+      }
     }
   }
 
@@ -93,9 +96,12 @@ struct ProblemLog {
 
   private func logSummary(_ kind: Kind, _ episode: inout Episode, at now: ContinuousClock.Instant) {
     let what =
-      kind == .spanDrop
-      ? "\(episode.unreportedItems) more spans dropped, the span queue being full"
-      : "\(episode.unreported) more failed export(s) of \(episode.unreportedItems) \(unit(kind)); last: \(episode.reason)"
+      switch kind {
+      case .spanDrop: "\(episode.unreportedItems) more spans dropped, the span queue being full"
+      case .runEviction: "\(episode.unreportedItems) more runs evicted (\(episode.reason))"
+      case .spanExport, .metricExport:
+        "\(episode.unreported) more failed export(s) of \(episode.unreportedItems) \(unit(kind)); last: \(episode.reason)"
+      }
     logger.warning("\(subject(kind)): \(what) (\(episode.totalItems) \(unit(kind)) in all so far)")
     episode.loggedAt = now
     episode.unreported = 0
@@ -106,6 +112,9 @@ struct ProblemLog {
     switch kind {
     case .spanDrop:
       "span queue full: \(items) span(s) dropped (\(reason)); raise OTEL_BSP_MAX_QUEUE_SIZE or maxQueueSize"
+    case .runEviction:
+      "active runs: \(items) run(s) evicted, ended with ERROR and exported (\(reason)); a runtime that never "
+        + "calls onRunEnd leaves runs open, else raise DSPY_RLM_OTEL_MAX_ACTIVE_RUNS or maxActiveRuns"
     case .spanExport, .metricExport:
       "\(subject(kind)) failed: \(reason) (\(items) \(unit(kind)) counted as failed)"
     }
@@ -114,7 +123,7 @@ struct ProblemLog {
   private func followUp(_ kind: Kind) -> String {
     let seconds = interval.components.seconds
     let again = "repeats are summarised at most every \(seconds) s"
-    return kind == .spanDrop ? again : "\(again); status() counts every one"
+    return kind.isExport ? "\(again); status() counts every one" : again
   }
 
   private func subject(_ kind: Kind) -> String {
@@ -122,13 +131,25 @@ struct ProblemLog {
     case .spanExport: "span export to \(destinations[.spanExport] ?? "the exporter")"
     case .metricExport: "metric export to \(destinations[.metricExport] ?? "the exporter")"
     case .spanDrop: "span queue"
+    case .runEviction: "active runs"
     }
   }
 
-  private func unit(_ kind: Kind) -> String { kind == .metricExport ? "data points" : "spans" }
+  private func unit(_ kind: Kind) -> String {
+    switch kind {
+    case .metricExport: "data points"
+    case .runEviction: "runs"
+    case .spanExport, .spanDrop: "spans"
+    }
+  }
 
   /// The status name that starts an export failure's reason (`UNAVAILABLE: …`).
   private static func cause(of reason: String) -> Substring {
     reason.prefix { $0 != ":" }
   }
+}
+
+extension ProblemLog.Kind {
+  /// Export failures end with a recovery line; drops and evictions with a quiet interval.
+  var isExport: Bool { self == .spanExport || self == .metricExport }
 }

@@ -118,7 +118,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
       counters: counters,
       log: ExportWorker.LogTarget(
         logger: configuration.logger, spanDestination: selection.spanDestination,
-        metricDestination: selection.metricDestination))
+        metricDestination: selection.metricDestination, maxActiveRuns: maxActiveRuns))
     guard worker.start() else { throw SetupError(description: "the system refused a thread for the export") }
     if let timeout = configuration.exitFlushTimeout { ExitFlush.register(worker, timeout: timeout) }
     return (recorder, worker)
