@@ -44,7 +44,9 @@ public struct TraceParent: Hashable, Sendable {
   /// The parent from the `TRACEPARENT` / `TRACESTATE` environment variables (the OpenTelemetry
   /// convention for passing context to a child process); `nil` when unset or invalid.
   static func fromEnvironment(_ environment: [String: String]) -> TraceParent? {
-    guard let traceparent = environment["TRACEPARENT"], !traceparent.isEmpty else { return nil }
-    return try? TraceParent(traceparent: traceparent, tracestate: environment["TRACESTATE"])
+    guard let traceparent = environment[SettingsTable.traceparent.name], !traceparent.isEmpty else {
+      return nil
+    }
+    return try? TraceParent(traceparent: traceparent, tracestate: environment[SettingsTable.tracestate.name])
   }
 }

@@ -15,11 +15,13 @@ extension OpenTelemetrySink {
     var configuration = configuration
     configuration.environment = configuration.environment ?? environment
     configuration.endpointIsFromEnvironment = true
+    let reader = EnvironmentReader(values: environment, logger: configuration.logger)
     return OpenTelemetrySink(
-      enabled: EnvironmentValues.bool(environment["DSPY_RLM_OTEL_ENABLED"], default: false),
-      serviceName: environment["OTEL_SERVICE_NAME"] ?? "rlm-code",
-      endpoint: environment["OTEL_EXPORTER_OTLP_ENDPOINT"],
-      metricsEnabled: EnvironmentValues.bool(environment["DSPY_RLM_OTEL_METRICS_ENABLED"], default: true),
+      enabled: reader[SettingsTable.enabled] ?? false,
+      serviceName: reader[SettingsTable.serviceName] ?? "rlm-code",
+      // The raw value, as the reference: an empty one means none.
+      endpoint: environment[SettingsTable.endpoint.name],
+      metricsEnabled: reader[SettingsTable.metricsEnabled] ?? true,
       configuration: configuration
     )
   }

@@ -17,12 +17,11 @@ struct SinkSettings {
   init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
     self.environment = configuration.environment ?? ProcessEnvironment.current()
     let environment = EnvironmentReader(values: self.environment, logger: configuration.logger)
-    sdkDisabled = environment.bool("OTEL_SDK_DISABLED") ?? false
-    tracesExporter = configuration.tracesExporter ?? environment.exporterKind("OTEL_TRACES_EXPORTER") ?? .otlp
-    metricsExporter =
-      configuration.metricsExporter ?? environment.exporterKind("OTEL_METRICS_EXPORTER") ?? .otlp
+    sdkDisabled = environment[SettingsTable.sdkDisabled] ?? false
+    tracesExporter = configuration.tracesExporter ?? environment[SettingsTable.tracesExporter] ?? .otlp
+    metricsExporter = configuration.metricsExporter ?? environment[SettingsTable.metricsExporter] ?? .otlp
 
-    let shared = Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_")
+    let shared = Self.otlpOptions(environment, signal: nil)
     var codeTraces = configuration.traces
     codeTraces.headers = Self.acceptedHeaders(
       codeTraces.headers, source: "traces.headers", logger: configuration.logger)
@@ -30,23 +29,18 @@ struct SinkSettings {
     codeMetrics.headers = Self.acceptedHeaders(
       codeMetrics.headers, source: "metrics.headers", logger: configuration.logger)
     traces = Self.signalOptions(
-      codeTraces, signal: Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_TRACES_"),
+      codeTraces, signal: Self.otlpOptions(environment, signal: .traces),
       shared: shared, endpoint: endpoint, endpointIsFromEnvironment: configuration.endpointIsFromEnvironment)
     metrics = Self.signalOptions(
-      codeMetrics, signal: Self.otlpOptions(environment, prefix: "OTEL_EXPORTER_OTLP_METRICS_"),
+      codeMetrics, signal: Self.otlpOptions(environment, signal: .metrics),
       shared: shared, endpoint: endpoint, endpointIsFromEnvironment: configuration.endpointIsFromEnvironment)
     metricsTemporality =
-      configuration.metricsTemporality
-      ?? environment.choice(
-        "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE",
-        // Our four instruments are synchronous counters and histograms: low-memory means delta.
-        ["cumulative": AggregationTemporality.cumulative, "delta": .delta, "lowmemory": .delta])
-      ?? .cumulative
+      configuration.metricsTemporality ?? environment[SettingsTable.temporality] ?? .cumulative
 
     var maxQueueSize =
-      configuration.maxQueueSize ?? environment.positiveInt("OTEL_BSP_MAX_QUEUE_SIZE") ?? 2048
+      configuration.maxQueueSize ?? environment[SettingsTable.maxQueueSize] ?? 2048
     var maxBatch =
-      configuration.maxExportBatchSize ?? environment.positiveInt("OTEL_BSP_MAX_EXPORT_BATCH_SIZE") ?? 512
+      configuration.maxExportBatchSize ?? environment[SettingsTable.maxExportBatchSize] ?? 512
     maxQueueSize = max(1, maxQueueSize)
     if maxQueueSize > PipelineSettings.largestQueueSize {
       configuration.logger.warning(
@@ -75,17 +69,17 @@ struct SinkSettings {
       scheduleDelay: max(
         .milliseconds(1),
         fromCode(configuration.scheduleDelay, "scheduleDelay")
-          ?? environment.milliseconds("OTEL_BSP_SCHEDULE_DELAY", allowZero: true) ?? .seconds(5)),
+          ?? environment[SettingsTable.scheduleDelay] ?? .seconds(5)),
       exportTimeout: Self.limit(
         fromCode(configuration.exportTimeout, "exportTimeout")
-          ?? environment.milliseconds("OTEL_BSP_EXPORT_TIMEOUT", allowZero: true) ?? .seconds(30)),
+          ?? environment[SettingsTable.exportTimeout] ?? .seconds(30)),
       metricExportInterval: metricInterval == .zero
         ? Self.warnedDefault(logger, "metricExportInterval")
         : metricInterval
-          ?? environment.milliseconds("OTEL_METRIC_EXPORT_INTERVAL", allowZero: false) ?? .seconds(60),
+          ?? environment[SettingsTable.metricExportInterval] ?? .seconds(60),
       metricExportTimeout: Self.limit(
         fromCode(configuration.metricExportTimeout, "metricExportTimeout")
-          ?? environment.milliseconds("OTEL_METRIC_EXPORT_TIMEOUT", allowZero: true) ?? .seconds(30)))
+          ?? environment[SettingsTable.metricExportTimeout] ?? .seconds(30)))
     if configuration.problemLogInterval > .zero {
       pipeline.problemLogInterval = configuration.problemLogInterval
     } else {
@@ -100,19 +94,20 @@ struct SinkSettings {
     if let timeout = traces.timeout, timeout < .zero { traces.timeout = nil }
     if let timeout = metrics.timeout, timeout < .zero { metrics.timeout = nil }
 
-    for name in [
-      "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
-      "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL",
-    ] {
-      if let protocolName = environment.text(name), protocolName.lowercased() != "grpc" {
+    for signal in [nil] + OTLPSignal.allCases {
+      let name = SettingsTable.protocol.name(for: signal)
+      if let protocolName = environment[SettingsTable.protocol, signal: signal],
+        protocolName.lowercased() != "grpc"
+      {
         logger.warning("\(name)='\(protocolName)' is not supported: this exporter speaks OTLP over gRPC only")
       }
     }
-    if let traceparent = environment.text("TRACEPARENT"), TraceParent.fromEnvironment(self.environment) == nil
+    if let traceparent = environment[SettingsTable.traceparent],
+      TraceParent.fromEnvironment(self.environment) == nil
     {
       logger.warning("TRACEPARENT='\(traceparent)' is not a valid W3C traceparent; runs start new traces")
     }
-    let fromEnvironment = (environment.pairs("OTEL_RESOURCE_ATTRIBUTES") ?? []).map {
+    let fromEnvironment = (environment[SettingsTable.resourceAttributes] ?? []).map {
       Attribute($0.key, .string($0.value))
     }
     resourceAttributes = fromEnvironment + configuration.resourceAttributes
@@ -131,7 +126,7 @@ struct SinkSettings {
         "maxActiveRuns (\(code)) must be above 0; using DSPY_RLM_OTEL_MAX_ACTIVE_RUNS or the default (\(defaultMaxActiveRuns))"
       )
     }
-    return environment.positiveInt("DSPY_RLM_OTEL_MAX_ACTIVE_RUNS") ?? defaultMaxActiveRuns
+    return environment[SettingsTable.maxActiveRuns] ?? defaultMaxActiveRuns
   }
 
   /// A zero timeout means "no limit".
@@ -156,18 +151,21 @@ struct SinkSettings {
     }
   }
 
-  private static func otlpOptions(_ environment: EnvironmentReader, prefix: String) -> OTLPExporterOptions {
+  /// The OTLP options of `signal`'s variables (`nil`: the shared ones).
+  private static func otlpOptions(_ environment: EnvironmentReader, signal: OTLPSignal?)
+    -> OTLPExporterOptions
+  {
     OTLPExporterOptions(
-      endpoint: environment.text(prefix + "ENDPOINT"),
+      endpoint: environment[SettingsTable.endpoint, signal: signal],
       headers: acceptedHeaders(
-        environment.pairs(prefix + "HEADERS").map { $0.map { OTLPHeader($0.key, $0.value) } },
-        source: prefix + "HEADERS", logger: environment.logger),
-      timeout: environment.milliseconds(prefix + "TIMEOUT", allowZero: true).map(limit),
-      compression: environment.choice(prefix + "COMPRESSION", ["gzip": OTLPCompression.gzip, "none": .none]),
-      insecure: environment.bool(prefix + "INSECURE"),
-      certificateFile: environment.text(prefix + "CERTIFICATE"),
-      clientKeyFile: environment.text(prefix + "CLIENT_KEY"),
-      clientCertificateFile: environment.text(prefix + "CLIENT_CERTIFICATE"))
+        environment[SettingsTable.headers, signal: signal].map { $0.map { OTLPHeader($0.key, $0.value) } },
+        source: SettingsTable.headers.name(for: signal), logger: environment.logger),
+      timeout: environment[SettingsTable.timeout, signal: signal].map(limit),
+      compression: environment[SettingsTable.compression, signal: signal],
+      insecure: environment[SettingsTable.insecure, signal: signal],
+      certificateFile: environment[SettingsTable.certificate, signal: signal],
+      clientKeyFile: environment[SettingsTable.clientKey, signal: signal],
+      clientCertificateFile: environment[SettingsTable.clientCertificate, signal: signal])
   }
 
   /// Code wins, then the per-signal variables, then the shared ones. The endpoint argument is

@@ -4,7 +4,7 @@ import SinkSupport
 /// How one OTLP/gRPC exporter (traces or metrics) connects and sends.
 ///
 /// Every property is optional: `nil` means "not set here", so that the value can come from the
-/// environment (`OTEL_EXPORTER_OTLP_*`) or the specification's default (see ``merged(over:)``).
+/// environment (`OTEL_EXPORTER_OTLP_*`) or the specification's default.
 ///
 /// Specification: OTLP exporter, *Configuration Options* (names, defaults, per-signal overrides).
 public struct OTLPExporterOptions: Hashable, Sendable {
