@@ -42,7 +42,7 @@ let package = Package(
     // An in-memory exporter users can assert on in their own tests.
     .target(name: "ObservabilitySinksTesting", dependencies: ["ObservabilitySinks", "TelemetryModel"]),
     // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
-    .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks"]),
+    .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks", "SinkSupport"]),
     .executableTarget(name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
     // The gRPC C core (Debian libgrpc-dev). No pkgConfig: its flags flood SwiftPM with warnings.
     .systemLibrary(name: "CGRPCCore", path: "Sources/CGRPCCore", providers: [.apt(["libgrpc-dev"])]),
