@@ -43,6 +43,16 @@ let package = Package(
     .target(name: "ObservabilitySinksTesting", dependencies: ["ObservabilitySinks", "TelemetryModel"]),
     // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
     .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks", "SinkSupport"]),
+    // libFuzzer targets for every parser of untrusted input (scripts/fuzz.sh). Built normally, it
+    // replays corpus files through the same checks instead (FuzzCorpusTests).
+    .executableTarget(
+      name: "SinkFuzz",
+      dependencies: [
+        "ObservabilitySinks", "OTLPExporter", "GRPCCoreClient", "SinkSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Fuzz/SinkFuzz"
+    ),
     .executableTarget(name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
     // The gRPC C core (Debian libgrpc-dev). No pkgConfig: its flags flood SwiftPM with warnings.
     .systemLibrary(name: "CGRPCCore", path: "Sources/CGRPCCore", providers: [.apt(["libgrpc-dev"])]),

@@ -3,18 +3,18 @@ import OTLPExporter
 import TelemetryModel
 
 /// A sink's settings with every source applied: code, then the environment, then the defaults.
-struct SinkSettings {
-  var sdkDisabled: Bool
+package struct SinkSettings {
+  package var sdkDisabled: Bool
   var tracesExporter: ExporterKind
   var metricsExporter: ExporterKind
-  var traces: OTLPExporterOptions
-  var metrics: OTLPExporterOptions
+  package var traces: OTLPExporterOptions
+  package var metrics: OTLPExporterOptions
   var metricsTemporality: AggregationTemporality
   var pipeline: PipelineSettings
-  var resourceAttributes: [Attribute]
+  package var resourceAttributes: [Attribute]
   var environment: [String: String]
 
-  init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
+  package init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
     self.environment = configuration.environment ?? ProcessEnvironment.current()
     let environment = EnvironmentReader(values: self.environment, logger: configuration.logger)
     sdkDisabled = environment.bool("OTEL_SDK_DISABLED") ?? false
