@@ -19,12 +19,12 @@ struct ScriptedRuntime {
   let observability: RLMObservability
 
   /// Runs the script and returns the run's result.
-  func run(runId: String, task: String, environment: String, model: String, steps: [ScriptedStep])
+  func run(runID: String, task: String, environment: String, model: String, steps: [ScriptedStep])
     -> RunResult
   {
     let startedAt = Date()
     observability.onRunStart(
-      runId: runId, task: task, environment: environment, params: RunParams(maxSteps: 10, model: model))
+      runID: runID, task: task, environment: environment, params: RunParams(maxSteps: 10, model: model))
     var cumulativeReward = 0.0
     var finalAnswer: String?
     for (index, step) in steps.enumerated() {
@@ -39,9 +39,9 @@ struct ScriptedRuntime {
         observation = StepObservation(success: false, output: "", error: error.message)
       }
       observability.onStep(
-        runId: runId,
+        runID: runID,
         event: StepEvent(
-          step: index + 1, action: StepAction(action: step.action, code: step.code), observation: observation,
+          step: index + 1, action: StepAction(type: step.action, code: step.code), observation: observation,
           reward: step.reward),
         cumulativeReward: cumulativeReward)
     }
@@ -50,7 +50,7 @@ struct ScriptedRuntime {
       finalAnswer: finalAnswer,
       startedAt: ISO8601Timestamp(Self.isoText(startedAt)), finishedAt: ISO8601Timestamp(Self.isoText(Date()))
     )
-    observability.onRunEnd(runId: runId, result: result, runPath: ".rlm_code/rlm/runs/\(runId).jsonl")
+    observability.onRunEnd(runID: runID, result: result, runPath: ".rlm_code/rlm/runs/\(runID).jsonl")
     return result
   }
 

@@ -10,12 +10,12 @@ if (environment["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? "").isEmpty {
   configuration.tracesExporter = .console
   configuration.metricsExporter = .console
 }
-let sink = createOtelSinkFromEnv(environment, configuration: configuration)
+let sink = OpenTelemetrySink.fromEnvironment(environment, configuration: configuration)
 let runtime = ScriptedRuntime(observability: RLMObservability(sinks: [sink]))
 
-let runId = String(UUID().uuidString.prefix(8)).lowercased()
+let runID = String(UUID().uuidString.prefix(8)).lowercased()
 let result = runtime.run(
-  runId: runId, task: "Create a DSPy signature that answers trivia questions", environment: "dspy",
+  runID: runID, task: "Create a DSPy signature that answers trivia questions", environment: "dspy",
   model: "gpt-4o",
   steps: [
     .init(
@@ -30,11 +30,11 @@ let result = runtime.run(
       action: "submit", code: "", thinking: .milliseconds(100), outcome: .success("42"), reward: 1.0),
   ])
 
-let traceId = sink.getTraceId(runId: runId) ?? "-"
-let delivered = sink.shutdown(timeout: .seconds(10))
+let traceID = sink.traceID(forRun: runID) ?? "-"
+let delivered = sink.syncShutdown(timeout: .seconds(10))
 let status = sink.status()
-print("run \(runId): completed=\(result.completed) steps=\(result.steps) total_reward=\(result.totalReward)")
-print("trace id \(traceId)  (Jaeger: http://localhost:16686/trace/\(traceId))")
+print("run \(runID): completed=\(result.completed) steps=\(result.steps) total_reward=\(result.totalReward)")
+print("trace id \(traceID)  (Jaeger: http://localhost:16686/trace/\(traceID))")
 print(
   "sink: \(status.detail); spans recorded \(status.spansRecorded), exported \(status.spansExported), "
     + "dropped \(status.spansDropped), failed \(status.spansFailed); delivered=\(delivered)")

@@ -9,7 +9,7 @@ import TelemetryModel
 /// configuration.spanExporter = spans
 /// let sink = OpenTelemetrySink(enabled: true, configuration: configuration)
 /// // … hooks …
-/// sink.forceFlush()
+/// sink.syncForceFlush()
 /// #expect(spans.finishedSpans.count == 4)
 /// ```
 public final class InMemorySpanExporter: SpanExporter {

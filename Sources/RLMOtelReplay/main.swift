@@ -45,8 +45,8 @@ func driverDocument(status: OpenTelemetrySinkStatus, observations: [HookScriptPl
   let keys = ["name", "enabled", "available", "detail", "service_name", "metrics_enabled"]
   let answers: [JSONValue] = observations.map { observation in
     .object([
-      ("call", .int(Int64(observation.call))), ("run_id", .string(observation.runId)),
-      ("label", .string(observation.label)), ("trace_id", observation.traceId.map { .string($0) } ?? .null),
+      ("call", .int(Int64(observation.call))), ("run_id", .string(observation.runID)),
+      ("label", .string(observation.label)), ("trace_id", observation.traceID.map { .string($0) } ?? .null),
     ])
   }
   return .object([
@@ -81,7 +81,7 @@ for file in inputs.emptyFiles { report("rlm-otel-replay: warning: \(file): no ev
 // Replay runs without the runtime's pauses: size the queue to the script so nothing is dropped.
 var configuration = OpenTelemetrySinkConfiguration()
 configuration.maxQueueSize = max(2048, inputs.scripts.map { $0.calls.count }.reduce(0, +))
-let sink = createOtelSinkFromEnv(ProcessEnvironment.current(), configuration: configuration)
+let sink = OpenTelemetrySink.fromEnvironment(ProcessEnvironment.current(), configuration: configuration)
 if let problem = setupProblem(sink) {
   report("rlm-otel-replay: nothing sent: \(problem)")
   exit(3)
@@ -97,7 +97,7 @@ if let driverOut = options.driverOut {
 }
 let skipped = inputs.skippedLines.count
 if options.exitWithoutShutdown { exit(skipped == 0 ? 0 : 1) }
-let delivered = sink.shutdown(timeout: .seconds(30))
+let delivered = sink.syncShutdown(timeout: .seconds(30))
 let status = sink.status()
 let calls = inputs.scripts.map { $0.calls.count }.reduce(0, +)
 var summary =

@@ -13,9 +13,9 @@ struct EncodingTests {
     scope: InstrumentationScope(name: "ObservabilitySinks", version: "0.1.0"))
 
   static let step = SpanData(
-    traceId: TraceID(high: 0x4bf9_2f35_77b3_4da6, low: 0xa3ce_929d_0e0e_4736),
-    spanId: SpanID(0x00f0_67aa_0ba9_02b7),
-    parentSpanId: SpanID(0x1122_3344_5566_7788), name: "rlm.step",
+    traceID: SpanData.TraceID(high: 0x4bf9_2f35_77b3_4da6, low: 0xa3ce_929d_0e0e_4736),
+    spanID: SpanData.SpanID(0x00f0_67aa_0ba9_02b7),
+    parentSpanID: SpanData.SpanID(0x1122_3344_5566_7788), name: "rlm.step",
     startTimeUnixNano: 1_736_935_200_000_000_000,
     endTimeUnixNano: 1_736_935_200_150_000_000,
     attributes: [
@@ -24,7 +24,7 @@ struct EncodingTests {
       Attribute("rlm.big", .int(Int64.min)),
     ],
     events: [
-      SpanEvent(
+      SpanData.Event(
         name: "code_execution", timeUnixNano: 1_736_935_200_150_000_000,
         attributes: [Attribute("code", .string("print('é😀')\u{0}tail"))])
     ],
@@ -32,7 +32,7 @@ struct EncodingTests {
 
   @Test func everySpanFieldSurvivesTheOfficialDecoder() throws {
     let root = SpanData(
-      traceId: Self.step.traceId, spanId: SpanID(0x1122_3344_5566_7788), parentSpanId: nil, name: "rlm.run",
+      traceID: Self.step.traceID, spanID: SpanData.SpanID(0x1122_3344_5566_7788), parentSpanID: nil, name: "rlm.run",
       startTimeUnixNano: 1, endTimeUnixNano: 2, attributes: [], events: [], status: .ok)
     let bytes = TraceRequestEncoder.encode([Self.step, root], from: Self.source)
     let request = try PythonCodec.decode("traces", bytes)
@@ -48,10 +48,10 @@ struct EncodingTests {
       request[path: "resource_spans", "0", "scope_spans", "0", "spans"] as? [[String: Any]])
     #expect(spans.count == 2)
     let step = spans[0]
-    #expect(step["trace_id"] as? String == Data(Self.step.traceId.bytes).base64EncodedString())
-    #expect(step["span_id"] as? String == Data(Self.step.spanId.bytes).base64EncodedString())
+    #expect(step["trace_id"] as? String == Data(Self.step.traceID.bytes).base64EncodedString())
+    #expect(step["span_id"] as? String == Data(Self.step.spanID.bytes).base64EncodedString())
     #expect(
-      step["parent_span_id"] as? String == Data(SpanID(0x1122_3344_5566_7788).bytes).base64EncodedString())
+      step["parent_span_id"] as? String == Data(SpanData.SpanID(0x1122_3344_5566_7788).bytes).base64EncodedString())
     #expect(step["trace_state"] as? String == "vendor=abc")
     #expect(step["flags"] as? Int == 0x300)
     #expect(step["name"] as? String == "rlm.step")

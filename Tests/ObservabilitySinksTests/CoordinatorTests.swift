@@ -13,15 +13,15 @@ final class FailingSink: ObservabilitySink {
   let name = "failing"
   let calls = Atomic<Int>(0)
   func status() -> Status { Status() }
-  func onRunStart(runId: String, task: String, environment: String, params: RunParams) throws {
+  func onRunStart(runID: String, task: String, environment: String, params: RunParams) throws {
     calls.wrappingAdd(1, ordering: .relaxed)
     throw Failure()
   }
-  func onStep(runId: String, event: StepEvent, cumulativeReward: Double) throws {
+  func onStep(runID: String, event: StepEvent, cumulativeReward: Double) throws {
     calls.wrappingAdd(1, ordering: .relaxed)
     throw Failure()
   }
-  func onRunEnd(runId: String, result: RunResult, runPath: String) throws {
+  func onRunEnd(runID: String, result: RunResult, runPath: String) throws {
     calls.wrappingAdd(1, ordering: .relaxed)
     throw Failure()
   }
@@ -33,33 +33,33 @@ struct CoordinatorTests {
     let failing = FailingSink()
     let test = TestSink()
     let observability = RLMObservability(sinks: [failing, test.sink])
-    observability.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
-    observability.onStep(runId: "r", event: StepEvent(step: 1), cumulativeReward: 0)
-    observability.onRunEnd(runId: "r", result: RunResult(completed: true), runPath: "")
+    observability.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
+    observability.onStep(runID: "r", event: StepEvent(step: 1), cumulativeReward: 0)
+    observability.onRunEnd(runID: "r", result: RunResult(completed: true), runPath: "")
     #expect(failing.calls.load(ordering: .relaxed) == 3)
     #expect(test.flushedSpans().count == 2)
   }
 
   @Test func sinksAreAddedFoundAndRemovedByName() {
     let observability = RLMObservability()
-    #expect(observability.getSink(name: "opentelemetry") == nil)
+    #expect(observability.sink(named: "opentelemetry") == nil)
     let test = TestSink()
     observability.addSink(test.sink)
     observability.addSink(FailingSink())
-    #expect(observability.getSink(name: "opentelemetry") === test.sink)
+    #expect(observability.sink(named: "opentelemetry") === test.sink)
     #expect(observability.status().map(\.name) == ["opentelemetry", "failing"])
     #expect(observability.status().first?.dictionary["detail"] == .string("custom exporter"))
-    #expect(observability.removeSink(name: "failing"))
-    #expect(!observability.removeSink(name: "failing"))
+    #expect(observability.removeSink(named: "failing"))
+    #expect(!observability.removeSink(named: "failing"))
     #expect(observability.status().map(\.name) == ["opentelemetry"])
   }
 
   @Test func traceIdIsReachableThroughTheCoordinatorAsInTheSeed() throws {
     let test = TestSink()
     let observability = RLMObservability(sinks: [test.sink])
-    observability.onRunStart(runId: "abc", task: "t", environment: "e", params: RunParams())
-    let sink = try #require(observability.getSink(name: "opentelemetry") as? OpenTelemetrySink)
-    #expect(sink.getTraceId(runId: "abc")?.count == 32)
+    observability.onRunStart(runID: "abc", task: "t", environment: "e", params: RunParams())
+    let sink = try #require(observability.sink(named: "opentelemetry") as? OpenTelemetrySink)
+    #expect(sink.traceID(forRun: "abc")?.count == 32)
   }
 }
 
@@ -72,25 +72,25 @@ struct ConcurrencyTests {
     let stepsPerRun = 5
     DispatchQueue.concurrentPerform(iterations: threads) { thread in
       for run in 0..<runsPerThread {
-        let runId = "t\(thread)-r\(run)"
-        test.sink.onRunStart(runId: runId, task: "t", environment: "env\(thread % 2)", params: RunParams())
+        let runID = "t\(thread)-r\(run)"
+        test.sink.onRunStart(runID: runID, task: "t", environment: "env\(thread % 2)", params: RunParams())
         for step in 1...stepsPerRun {
           test.sink.onStep(
-            runId: runId, event: StepEvent(step: step, reward: 1), cumulativeReward: Double(step))
+            runID: runID, event: StepEvent(step: step, reward: 1), cumulativeReward: Double(step))
         }
-        test.sink.onRunEnd(runId: runId, result: RunResult(completed: true), runPath: "")
+        test.sink.onRunEnd(runID: runID, result: RunResult(completed: true), runPath: "")
       }
     }
     let spans = test.flushedSpans()
     let total = threads * runsPerThread * (stepsPerRun + 1)
     #expect(spans.count == total)
-    #expect(Set(spans.map(\.spanId)).count == total)
+    #expect(Set(spans.map(\.spanID)).count == total)
     let runs = spans.filter { $0.name == "rlm.run" }
-    let runByTrace = Dictionary(uniqueKeysWithValues: runs.map { ($0.traceId, $0) })
+    let runByTrace = Dictionary(uniqueKeysWithValues: runs.map { ($0.traceID, $0) })
     #expect(runByTrace.count == threads * runsPerThread)
     for step in spans where step.name == "rlm.step" {
-      #expect(runByTrace[step.traceId]?.spanId == step.parentSpanId)
-      #expect(runByTrace[step.traceId]?.attribute("rlm.run_id") == step.attribute("rlm.run_id"))
+      #expect(runByTrace[step.traceID]?.spanID == step.parentSpanID)
+      #expect(runByTrace[step.traceID]?.attribute("rlm.run_id") == step.attribute("rlm.run_id"))
     }
     #expect(test.sumPoints("rlm.runs").map(\.value).reduce(0, +) == Int64(threads * runsPerThread))
     #expect(

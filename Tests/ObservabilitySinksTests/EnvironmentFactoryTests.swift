@@ -20,7 +20,7 @@ struct EnvironmentFactoryTests {
   }
 
   @Test func emptyEnvironmentGivesADisabledSinkWithDefaults() {
-    let sink = createOtelSinkFromEnv([:])
+    let sink = OpenTelemetrySink.fromEnvironment([:])
     #expect(
       sink.status().dictionary == [
         "name": .string("opentelemetry"), "enabled": .bool(false), "available": .bool(false),
@@ -29,21 +29,21 @@ struct EnvironmentFactoryTests {
   }
 
   @Test func enabledWithoutEndpointRecordsInMemory() {
-    let sink = createOtelSinkFromEnv([
+    let sink = OpenTelemetrySink.fromEnvironment([
       "DSPY_RLM_OTEL_ENABLED": "yes", "OTEL_SERVICE_NAME": "svc", "DSPY_RLM_OTEL_METRICS_ENABLED": "off",
     ])
     let status = sink.status()
     #expect(status.dictionary["enabled"] == .bool(true) && status.dictionary["available"] == .bool(true))
     #expect(status.detail == "in-memory (no exporter)")
     #expect(status.serviceName == "svc" && !status.metricsEnabled)
-    sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
-    #expect(sink.getTraceId(runId: "r") != nil)
-    sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
+    sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
+    #expect(sink.traceID(forRun: "r") != nil)
+    sink.onRunEnd(runID: "r", result: RunResult(), runPath: "")
     #expect(sink.status().spansRecorded == 1)
   }
 
   @Test func emptyEndpointMeansNoEndpointAndEmptyServiceNameIsKept() {
-    let sink = createOtelSinkFromEnv([
+    let sink = OpenTelemetrySink.fromEnvironment([
       "DSPY_RLM_OTEL_ENABLED": "1", "OTEL_EXPORTER_OTLP_ENDPOINT": "", "OTEL_SERVICE_NAME": "",
     ])
     #expect(sink.status().detail == "in-memory (no exporter)")
@@ -52,18 +52,18 @@ struct EnvironmentFactoryTests {
   }
 
   @Test func consoleTracesExporterIsChosenByEnvironment() {
-    let sink = createOtelSinkFromEnv(["DSPY_RLM_OTEL_ENABLED": "true", "OTEL_TRACES_EXPORTER": " Console "])
+    let sink = OpenTelemetrySink.fromEnvironment(["DSPY_RLM_OTEL_ENABLED": "true", "OTEL_TRACES_EXPORTER": " Console "])
     #expect(sink.status().detail == "console")
-    sink.shutdown(timeout: .seconds(5))
+    sink.syncShutdown(timeout: .seconds(5))
   }
 
   @Test func unknownExporterNameKeepsTheDefault() {
-    let sink = createOtelSinkFromEnv([
+    let sink = OpenTelemetrySink.fromEnvironment([
       "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_TRACES_EXPORTER": "zipkin",
       "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1",
     ])
     #expect(sink.status().detail == "http://127.0.0.1:1")  // still OTLP, the default
-    sink.shutdown(timeout: .milliseconds(100))
+    sink.syncShutdown(timeout: .milliseconds(100))
   }
 
 }

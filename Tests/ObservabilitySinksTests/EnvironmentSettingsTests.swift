@@ -173,15 +173,15 @@ struct EnvironmentSettingsTests {
   }
 
   @Test func sdkDisabledTurnsTheSinkOff() {
-    let sink = createOtelSinkFromEnv(["DSPY_RLM_OTEL_ENABLED": "true", "OTEL_SDK_DISABLED": "true"])
+    let sink = OpenTelemetrySink.fromEnvironment(["DSPY_RLM_OTEL_ENABLED": "true", "OTEL_SDK_DISABLED": "true"])
     #expect(sink.status().available == false)
     #expect(sink.status().detail == "disabled by OTEL_SDK_DISABLED")
-    sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
-    #expect(sink.getTraceId(runId: "r") == nil)
+    sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
+    #expect(sink.traceID(forRun: "r") == nil)
   }
 
   @Test func resourceAttributesFromTheEnvironmentNeverOverrideTheServiceName() {
-    let sink = createOtelSinkFromEnv([
+    let sink = OpenTelemetrySink.fromEnvironment([
       "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_SERVICE_NAME": "svc",
       "OTEL_RESOURCE_ATTRIBUTES": "service.name=other,k=v",
     ])

@@ -38,11 +38,11 @@ struct ExportPipelineTests {
 
   private func burst(_ sink: OpenTelemetrySink, runs: Int, steps: Int) {
     for run in 0..<runs {
-      sink.onRunStart(runId: "r\(run)", task: "t", environment: "e", params: RunParams())
+      sink.onRunStart(runID: "r\(run)", task: "t", environment: "e", params: RunParams())
       for step in 0..<steps {
-        sink.onStep(runId: "r\(run)", event: StepEvent(step: step), cumulativeReward: 0)
+        sink.onStep(runID: "r\(run)", event: StepEvent(step: step), cumulativeReward: 0)
       }
-      sink.onRunEnd(runId: "r\(run)", result: RunResult(), runPath: "")
+      sink.onRunEnd(runID: "r\(run)", result: RunResult(), runPath: "")
     }
   }
 
@@ -57,7 +57,7 @@ struct ExportPipelineTests {
     #expect(whileStuck.spansRecorded == 100)
     #expect(whileStuck.spansDropped >= 80)
     for _ in 0..<100 { exporter.gate.signal() }
-    #expect(sink.forceFlush(timeout: .seconds(10)))
+    #expect(sink.syncForceFlush(timeout: .seconds(10)))
     let status = sink.status()
     #expect(status.spansExported + status.spansDropped == 100)
     #expect(status.spansExported == exporter.exported.withLock { $0.count })
@@ -69,7 +69,7 @@ struct ExportPipelineTests {
     let sink = makeSink(exporter) { $0.maxQueueSize = 10_455 }
     for _ in 0..<1000 { exporter.gate.signal() }
     burst(sink, runs: 205, steps: 50)
-    #expect(sink.forceFlush(timeout: .seconds(30)))
+    #expect(sink.syncForceFlush(timeout: .seconds(30)))
     let status = sink.status()
     #expect(status.spansRecorded == 205 * 51 && status.spansDropped == 0 && status.spansExported == 205 * 51)
     #expect(exporter.batchSizes.withLock { $0.max() ?? 0 } <= 512)
@@ -90,7 +90,7 @@ struct ExportPipelineTests {
   @Test func failedExportsAreCountedWithTheLastError() {
     let sink = makeSink(FailingSpanExporter())
     burst(sink, runs: 1, steps: 2)
-    #expect(!sink.forceFlush(timeout: .seconds(5)))
+    #expect(!sink.syncForceFlush(timeout: .seconds(5)))
     let status = sink.status()
     #expect(status.spansFailed == 3 && status.exportFailures == 1 && status.spansExported == 0)
     #expect(status.lastError?.contains("collector unreachable") == true)
@@ -101,7 +101,7 @@ struct ExportPipelineTests {
     let exporter = InMemorySpanExporter()
     let sink = makeSink(exporter)
     let start = Date()
-    #expect(sink.forceFlush(timeout: .seconds(5)))
+    #expect(sink.syncForceFlush(timeout: .seconds(5)))
     #expect(Date().timeIntervalSince(start) < 0.5)
     #expect(exporter.exportCalls == 0)
   }
@@ -110,12 +110,12 @@ struct ExportPipelineTests {
     let exporter = InMemorySpanExporter()
     let sink = makeSink(exporter)
     burst(sink, runs: 1, steps: 1)
-    #expect(sink.shutdown(timeout: .seconds(5)))
+    #expect(sink.syncShutdown(timeout: .seconds(5)))
     #expect(exporter.finishedSpans.count == 2)
     burst(sink, runs: 1, steps: 1)
     #expect(sink.status().spansDropped == 2)
-    #expect(sink.shutdown(timeout: .seconds(1)))
-    #expect(!sink.forceFlush(timeout: .seconds(1)))
+    #expect(sink.syncShutdown(timeout: .seconds(1)))
+    #expect(!sink.syncForceFlush(timeout: .seconds(1)))
   }
 
   @Test func shutdownNeverOutlivesItsDeadlineWithAStuckExporter() {
@@ -123,7 +123,7 @@ struct ExportPipelineTests {
     let sink = makeSink(exporter)
     burst(sink, runs: 1, steps: 1)
     let start = Date()
-    #expect(!sink.shutdown(timeout: .milliseconds(300)))
+    #expect(!sink.syncShutdown(timeout: .milliseconds(300)))
     #expect(Date().timeIntervalSince(start) < 0.5)
     exporter.gate.signal()
   }
@@ -138,24 +138,24 @@ struct ConsoleExporterTests {
     configuration.spanExporter = ConsoleSpanExporter(
       output: ConsoleOutput { text in printed.withLock { $0 += text } })
     let sink = OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
-    sink.onRunStart(runId: "abc12345", task: "Trivia", environment: "dspy", params: RunParams(maxSteps: 3))
+    sink.onRunStart(runID: "abc12345", task: "Trivia", environment: "dspy", params: RunParams(maxSteps: 3))
     sink.onStep(
-      runId: "abc12345",
+      runID: "abc12345",
       event: StepEvent(
-        step: 1, action: StepAction(action: "run_python", code: "import dspy"),
+        step: 1, action: StepAction(type: "run_python", code: "import dspy"),
         observation: StepObservation(success: true, output: "ok"), reward: 0.5),
       cumulativeReward: 0.5)
     sink.onStep(
-      runId: "abc12345", event: StepEvent(step: 2, observation: StepObservation(error: "ZeroDivisionError")),
+      runID: "abc12345", event: StepEvent(step: 2, observation: StepObservation(error: "ZeroDivisionError")),
       cumulativeReward: 0.5)
-    sink.onStep(runId: "open", event: StepEvent(step: 1), cumulativeReward: 0)
-    let traceId = try #require(sink.getTraceId(runId: "abc12345"))
+    sink.onStep(runID: "open", event: StepEvent(step: 1), cumulativeReward: 0)
+    let traceID = try #require(sink.traceID(forRun: "abc12345"))
     sink.onRunEnd(
-      runId: "abc12345", result: RunResult(completed: true, steps: 2, totalReward: 0.5, finalAnswer: "42"),
+      runID: "abc12345", result: RunResult(completed: true, steps: 2, totalReward: 0.5, finalAnswer: "42"),
       runPath: "p")
-    sink.shutdown(timeout: .seconds(5))
+    sink.syncShutdown(timeout: .seconds(5))
     let text = printed.withLock { $0 }
-    #expect(text.contains("Trace \(traceId)"))
+    #expect(text.contains("Trace \(traceID)"))
     #expect(text.contains("rlm.run ["))
     #expect(text.contains("├─ rlm.step 1 [") && text.contains("└─ rlm.step 2 ["))
     #expect(text.contains("ERROR: ZeroDivisionError"))

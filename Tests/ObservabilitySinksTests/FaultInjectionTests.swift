@@ -47,7 +47,7 @@ struct FaultInjectionTests {
     placeholder.stop()
     let sink = sink(endpoint)
     playRuns(sink, runs: 2, steps: 2)
-    let flush = Background { FaultReport.timed { sink.forceFlush(timeout: .seconds(20)) } }
+    let flush = Background { FaultReport.timed { sink.syncForceFlush(timeout: .seconds(20)) } }
     Thread.sleep(forTimeInterval: 1)
     let late = try receiver { $0.port = port }
     defer { late.stop() }
@@ -59,7 +59,7 @@ struct FaultInjectionTests {
     FaultReport.row(
       "collector absent at start, started 1 s later", delivered: late.spans().count, status: status,
       waited: waited)
-    sink.shutdown(timeout: .seconds(5))
+    sink.syncShutdown(timeout: .seconds(5))
   }
 
   @Test func collectorRestartedMidRunGetsTheRest() throws {
@@ -67,11 +67,11 @@ struct FaultInjectionTests {
     let port = first.port
     let sink = sink(first.endpoint)
     playRuns(sink, runs: 1, steps: 2, prefix: "before")
-    #expect(sink.forceFlush(timeout: .seconds(10)))
+    #expect(sink.syncForceFlush(timeout: .seconds(10)))
     #expect(first.spans().count == 3)
     first.stop()
     playRuns(sink, runs: 1, steps: 2, prefix: "after")
-    let flush = Background { FaultReport.timed { sink.forceFlush(timeout: .seconds(20)) } }
+    let flush = Background { FaultReport.timed { sink.syncForceFlush(timeout: .seconds(20)) } }
     Thread.sleep(forTimeInterval: 0.5)
     let second = try receiver { $0.port = port }
     defer { second.stop() }
@@ -82,7 +82,7 @@ struct FaultInjectionTests {
     FaultReport.row(
       "collector restarted mid-run", delivered: 3 + second.spans().count, status: sink.status(),
       waited: waited)
-    sink.shutdown(timeout: .seconds(5))
+    sink.syncShutdown(timeout: .seconds(5))
   }
 
   @Test func unavailableOnceIsRetriedAndDelivered() throws {
@@ -93,7 +93,7 @@ struct FaultInjectionTests {
     defer { receiver.stop() }
     let sink = sink(receiver.endpoint)
     playRuns(sink, runs: 1, steps: 1)
-    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    let (delivered, waited) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(10)) }
     #expect(delivered)
     let status = sink.status()
     #expect(receiver.spans().count == 2 && status.exportRetries == 1 && status.spansFailed == 0)
@@ -106,7 +106,7 @@ struct FaultInjectionTests {
     defer { receiver.stop() }
     let sink = sink(receiver.endpoint, timeout: .seconds(2))
     playRuns(sink, runs: 1, steps: 1)
-    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    let (delivered, waited) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(10)) }
     #expect(!delivered)
     let status = sink.status()
     #expect(status.spansFailed == 2 && status.spansExported == 0 && status.exportRetries >= 2)
@@ -124,7 +124,7 @@ struct FaultInjectionTests {
     defer { receiver.stop() }
     let sink = sink(receiver.endpoint)
     playRuns(sink, runs: 1, steps: 1)
-    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    let (delivered, waited) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(10)) }
     #expect(delivered)
     let calls = receiver.calls()
     #expect(calls.map(\.answered) == ["RESOURCE_EXHAUSTED", "OK"])
@@ -143,7 +143,7 @@ struct FaultInjectionTests {
     defer { receiver.stop() }
     let sink = sink(receiver.endpoint)
     playRuns(sink, runs: 1, steps: 1)
-    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    let (delivered, waited) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(10)) }
     #expect(!delivered)
     #expect(receiver.calls().count == 1)
     #expect(sink.status().spansFailed == 2 && sink.status().exportRetries == 0)
@@ -156,7 +156,7 @@ struct FaultInjectionTests {
     defer { receiver.stop() }
     let sink = sink(receiver.endpoint)
     playRuns(sink, runs: 1, steps: 1)
-    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    let (delivered, waited) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(10)) }
     #expect(!delivered)
     #expect(receiver.calls().count == 1)
     #expect(sink.status().lastError?.contains("INVALID_ARGUMENT") == true && sink.status().exportRetries == 0)
@@ -168,7 +168,7 @@ struct FaultInjectionTests {
     defer { receiver.stop() }
     let sink = sink(receiver.endpoint, timeout: .seconds(10))
     playRuns(sink, runs: 1, steps: 1)
-    let (flushed, flushWait) = FaultReport.timed { sink.forceFlush(timeout: .seconds(30)) }
+    let (flushed, flushWait) = FaultReport.timed { sink.syncForceFlush(timeout: .seconds(30)) }
     #expect(!flushed)
     #expect(flushWait >= .seconds(9) && flushWait < .seconds(13))
     #expect(sink.status().lastError?.contains("DEADLINE_EXCEEDED") == true)
@@ -176,7 +176,7 @@ struct FaultInjectionTests {
     FaultReport.row(
       "receiver 11 s slow, 10 s timeout (forceFlush)", delivered: 0, status: sink.status(), waited: flushWait)
     playRuns(sink, runs: 1, steps: 1, prefix: "late")
-    let (_, shutdownWait) = FaultReport.timed { sink.shutdown(timeout: .seconds(2)) }
+    let (_, shutdownWait) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(2)) }
     #expect(shutdownWait < .seconds(4))
     FaultReport.row(
       "receiver 11 s slow, shutdown(timeout: 2 s)", delivered: 0, status: sink.status(), waited: shutdownWait)
@@ -191,7 +191,7 @@ struct FaultInjectionTests {
       $0.maxExportBatchSize = 2
     }
     playRuns(sink, runs: 2, steps: 1)
-    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    let (delivered, waited) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(10)) }
     #expect(delivered)
     let status = sink.status()
     let calls = receiver.calls().count
@@ -216,9 +216,9 @@ struct FaultInjectionTests {
     }
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.logger = logs.logger
-    let sink = createOtelSinkFromEnv(environment, configuration: configuration)
+    let sink = OpenTelemetrySink.fromEnvironment(environment, configuration: configuration)
     playRuns(sink, runs: 1, steps: 1)
-    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(10)) }
+    let (delivered, waited) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(10)) }
     #expect(delivered == present)
     let call = try #require(receiver.calls().first)
     #expect(call.answered == (present ? "OK" : "UNAUTHENTICATED"))
@@ -252,16 +252,16 @@ struct FaultInjectionTests {
       $0.maxExportBatchSize = 4000
     }
     let text = String(repeating: "x", count: 1000)
-    sink.onRunStart(runId: "big", task: "t", environment: "e", params: RunParams())
+    sink.onRunStart(runID: "big", task: "t", environment: "e", params: RunParams())
     for step in 0..<3000 {
       sink.onStep(
-        runId: "big",
+        runID: "big",
         event: StepEvent(
-          step: step, action: StepAction(action: "a", code: text), observation: StepObservation(output: text)),
+          step: step, action: StepAction(type: "a", code: text), observation: StepObservation(output: text)),
         cumulativeReward: 0)
     }
-    sink.onRunEnd(runId: "big", result: RunResult(), runPath: "")
-    #expect(sink.shutdown(timeout: .seconds(30)))
+    sink.onRunEnd(runID: "big", result: RunResult(), runPath: "")
+    #expect(sink.syncShutdown(timeout: .seconds(30)))
     let calls = receiver.calls()
     #expect(calls.count >= 2 && calls.allSatisfy { $0.answered == "OK" && $0.bytes <= 4 * 1024 * 1024 })
     #expect(receiver.spans().count == 3001)
@@ -280,7 +280,7 @@ struct HostileCollectorTests {
     defer { receiver.stop() }
     let sink = otlpSink(receiver.endpoint)
     playRuns(sink, runs: 1, steps: 1)
-    #expect(!sink.shutdown(timeout: .seconds(10)))
+    #expect(!sink.syncShutdown(timeout: .seconds(10)))
     #expect(receiver.calls().count == 1)
     #expect(sink.status().spansFailed == 2 && sink.status().exportRetries == 0)
   }
@@ -294,10 +294,10 @@ struct HostileCollectorTests {
     let sink = otlpSink(receiver.endpoint) { $0.traces.timeout = .seconds(30) }
     playRuns(sink, runs: 1, steps: 1)
     // A flush starts the export; its first attempt fails and a 5 s backoff begins.
-    let flush = Background { sink.forceFlush(timeout: .seconds(30)) }
+    let flush = Background { sink.syncForceFlush(timeout: .seconds(30)) }
     Thread.sleep(forTimeInterval: 0.5)
     #expect(receiver.calls().count == 1)
-    let (delivered, waited) = FaultReport.timed { sink.shutdown(timeout: .seconds(1)) }
+    let (delivered, waited) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(1)) }
     #expect(!flush.wait())
     #expect(!delivered)
     #expect(waited < .milliseconds(1500))  // 1 s deadline; the slack is for a loaded CI machine
@@ -313,10 +313,10 @@ struct HostileCollectorTests {
     let sink = otlpSink(receiver.endpoint) { $0.maxExportBatchSize = 64 }
     let huge = String(repeating: "p", count: 5 * 1024 * 1024)
     for run in 0..<4 {
-      sink.onRunStart(runId: "r\(run)", task: "t", environment: "e", params: RunParams())
-      sink.onRunEnd(runId: "r\(run)", result: RunResult(), runPath: run == 3 ? huge : "p")
+      sink.onRunStart(runID: "r\(run)", task: "t", environment: "e", params: RunParams())
+      sink.onRunEnd(runID: "r\(run)", result: RunResult(), runPath: run == 3 ? huge : "p")
     }
-    #expect(!sink.shutdown(timeout: .seconds(20)))
+    #expect(!sink.syncShutdown(timeout: .seconds(20)))
     let status = sink.status()
     #expect(receiver.spans().count == 3)
     #expect(status.spansExported == 3 && status.spansFailed == 1 && status.spansPending == 0)
@@ -331,7 +331,7 @@ struct HostileCollectorTests {
       $0.exportTimeout = .zero
     }
     playRuns(sink, runs: 1, steps: 1)
-    #expect(sink.shutdown(timeout: .seconds(10)))
+    #expect(sink.syncShutdown(timeout: .seconds(10)))
     #expect(receiver.spans().count == 2)
   }
 }

@@ -10,7 +10,7 @@ struct GoldenReplayTests {
     let golden = try JSONValue(parsing: try fixture("golden/\(scenario)/normalized.json"))
     let test = TestSink()
     let observations = HookScriptPlayer(sleepScale: 0.05).play(script, on: test.sink)
-    #expect(test.sink.shutdown(timeout: .seconds(10)))
+    #expect(test.sink.syncShutdown(timeout: .seconds(10)))
 
     guard case .array(let goldenSpans)? = golden["traces"]?["spans"],
       case .array(let goldenMetrics)? = golden["metrics"]
@@ -31,10 +31,10 @@ struct GoldenReplayTests {
 
     // get_trace_id: the same answers while the run is active; ours still answers after it ends.
     for observation in observations {
-      #expect(observation.traceId?.count == 32, "\(observation.label)")
+      #expect(observation.traceID?.count == 32, "\(observation.label)")
     }
     if let exportedRun = test.spans.finishedSpans.first(where: { $0.name == "rlm.run" }) {
-      #expect(observations.allSatisfy { $0.traceId == exportedRun.traceId.hex })
+      #expect(observations.allSatisfy { $0.traceID == exportedRun.traceID.hex })
     }
   }
 }

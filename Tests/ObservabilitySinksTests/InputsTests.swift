@@ -7,7 +7,7 @@ struct InputsTests {
     #expect(
       StepEvent(json: .object([]))
         == StepEvent(
-          step: 0, action: StepAction(action: "unknown", code: ""),
+          step: 0, action: StepAction(type: "unknown", code: ""),
           observation: StepObservation(success: false, output: "", error: nil), reward: 0))
     #expect(RunParams(json: .object([])) == RunParams(maxSteps: 0, model: "unknown"))
     #expect(
@@ -20,7 +20,7 @@ struct InputsTests {
         #"{"type":"step","run_id":"x","step":3,"action":{"action":"run_python","code":"print(1)"},"observation":{"success":true,"output":"1","error":"e"},"reward":1}"#
     )
     let event = StepEvent(json: json)
-    #expect(event.step == 3 && event.action == StepAction(action: "run_python", code: "print(1)"))
+    #expect(event.step == 3 && event.action == StepAction(type: "run_python", code: "print(1)"))
     #expect(event.observation == StepObservation(success: true, output: "1", error: "e"))
     #expect(event.reward == 1.0)
   }

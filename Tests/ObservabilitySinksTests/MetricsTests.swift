@@ -6,10 +6,10 @@ import Testing
 struct MetricsTests {
   static let bounds: [Double] = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000]
 
-  private func run(_ test: TestSink, _ runId: String, environment: String = "e", rewards: [Double]) {
-    test.sink.onRunStart(runId: runId, task: "t", environment: environment, params: RunParams())
+  private func run(_ test: TestSink, _ runID: String, environment: String = "e", rewards: [Double]) {
+    test.sink.onRunStart(runID: runID, task: "t", environment: environment, params: RunParams())
     for (index, reward) in rewards.enumerated() {
-      test.sink.onStep(runId: runId, event: StepEvent(step: index + 1, reward: reward), cumulativeReward: 0)
+      test.sink.onStep(runID: runID, event: StepEvent(step: index + 1, reward: reward), cumulativeReward: 0)
     }
   }
 
@@ -17,7 +17,7 @@ struct MetricsTests {
     let test = TestSink()
     run(test, "r", rewards: [1])
     test.sink.onRunEnd(
-      runId: "r",
+      runID: "r",
       result: RunResult(
         startedAt: ISO8601Timestamp("2025-01-15T11:00:00+00:00"),
         finishedAt: ISO8601Timestamp("2025-01-15T11:00:02.5+00:00")),
@@ -102,7 +102,7 @@ struct MetricsTests {
     let test = TestSink()
     run(test, "r", rewards: [1])
     let first = try #require(test.sumPoints("rlm.steps").first)
-    test.sink.onStep(runId: "r", event: StepEvent(step: 2, reward: 2), cumulativeReward: 3)
+    test.sink.onStep(runID: "r", event: StepEvent(step: 2, reward: 2), cumulativeReward: 3)
     let second = try #require(test.sumPoints("rlm.steps").first)
     #expect(second.startTimeUnixNano == first.startTimeUnixNano)
     #expect(second.timeUnixNano >= first.timeUnixNano)
@@ -113,7 +113,7 @@ struct MetricsTests {
     let test = TestSink(temporality: .delta)
     run(test, "r", rewards: [1, 2])
     let first = try #require(test.sumPoints("rlm.steps").first)
-    test.sink.onStep(runId: "r", event: StepEvent(step: 3, reward: 4), cumulativeReward: 7)
+    test.sink.onStep(runID: "r", event: StepEvent(step: 3, reward: 4), cumulativeReward: 7)
     let second = try #require(test.sumPoints("rlm.steps").first)
     #expect((first.value, second.value) == (2, 1))
     #expect(second.startTimeUnixNano >= first.timeUnixNano)
@@ -132,9 +132,9 @@ struct MetricsTests {
       ("2025-01-15T12:00:00+02:00", "2025-01-15T10:00:03Z"),  // offsets honoured: 3 s
     ]
     for (index, (start, end)) in cases.enumerated() {
-      test.sink.onRunStart(runId: "r\(index)", task: "t", environment: "e", params: RunParams())
+      test.sink.onRunStart(runID: "r\(index)", task: "t", environment: "e", params: RunParams())
       test.sink.onRunEnd(
-        runId: "r\(index)",
+        runID: "r\(index)",
         result: RunResult(
           completed: true, startedAt: start.flatMap(ISO8601Timestamp.init),
           finishedAt: end.flatMap(ISO8601Timestamp.init)),
@@ -150,7 +150,7 @@ struct MetricsTests {
   @Test func disabledMetricsRecordNoInstrument() {
     let test = TestSink(metricsEnabled: false)
     run(test, "r", rewards: [1])
-    test.sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
+    test.sink.onRunEnd(runID: "r", result: RunResult(), runPath: "")
     #expect(test.metric("rlm.runs") == nil)
     #expect(test.metrics.exportedCollections.isEmpty)
     #expect(test.flushedSpans().count == 2)

@@ -6,16 +6,16 @@ import Testing
 
 func playRuns(_ sink: OpenTelemetrySink, runs: Int, steps: Int, prefix: String = "r") {
   for run in 0..<runs {
-    let runId = "\(prefix)\(run)"
-    sink.onRunStart(runId: runId, task: "task \(run)", environment: "env", params: RunParams(maxSteps: steps))
+    let runID = "\(prefix)\(run)"
+    sink.onRunStart(runID: runID, task: "task \(run)", environment: "env", params: RunParams(maxSteps: steps))
     for step in 1...max(1, steps) where steps > 0 {
       sink.onStep(
-        runId: runId,
-        event: StepEvent(step: step, action: StepAction(action: "run_python", code: "x"), reward: 0.5),
+        runID: runID,
+        event: StepEvent(step: step, action: StepAction(type: "run_python", code: "x"), reward: 0.5),
         cumulativeReward: Double(step) * 0.5)
     }
     sink.onRunEnd(
-      runId: runId, result: RunResult(completed: true, steps: steps, totalReward: Double(steps) * 0.5),
+      runID: runID, result: RunResult(completed: true, steps: steps, totalReward: Double(steps) * 0.5),
       runPath: "p")
   }
 }
@@ -28,12 +28,12 @@ struct OTLPExportTests {
     defer { receiver.stop() }
     let script = try HookScript(json: try fixture("golden/\(scenario)/script.json"))
     let golden = try JSONValue(parsing: try fixture("golden/\(scenario)/normalized.json"))
-    let sink = createOtelSinkFromEnv([
+    let sink = OpenTelemetrySink.fromEnvironment([
       "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
     ])
     #expect(sink.status().detail == receiver.endpoint)
     _ = HookScriptPlayer(sleepScale: 0.05).play(script, on: sink)
-    #expect(sink.shutdown(timeout: .seconds(20)))
+    #expect(sink.syncShutdown(timeout: .seconds(20)))
 
     let (spans, sources) = try ReceivedModel.spans(receiver.traceRequests())
     guard case .array(let goldenSpans)? = golden["traces"]?["spans"],
@@ -69,21 +69,21 @@ struct OTLPExportTests {
     defer { receiver.stop() }
     let sink = otlpSink(receiver, metricsEnabled: false) { $0.maxExportBatchSize = 5 }
     playRuns(sink, runs: 4, steps: 2)  // 12 spans
-    #expect(sink.shutdown(timeout: .seconds(20)))
+    #expect(sink.syncShutdown(timeout: .seconds(20)))
     let calls = receiver.calls().filter { $0.service == .traces }
     #expect(calls.count >= 3)
     #expect(calls.allSatisfy { $0.itemCount <= 5 })
     let spans = receiver.spans()
     #expect(spans.count == 12)
-    #expect(Set(spans.map(\.spanId)).count == 12)
+    #expect(Set(spans.map(\.spanID)).count == 12)
   }
 
   @Test func aFlushWithNothingToSendSendsNothing() throws {
     let receiver = try OTLPTestReceiver()
     defer { receiver.stop() }
     let sink = otlpSink(receiver)
-    #expect(sink.forceFlush(timeout: .seconds(10)))
-    #expect(sink.shutdown(timeout: .seconds(10)))
+    #expect(sink.syncForceFlush(timeout: .seconds(10)))
+    #expect(sink.syncShutdown(timeout: .seconds(10)))
     #expect(receiver.calls().isEmpty)
   }
 
@@ -92,10 +92,10 @@ struct OTLPExportTests {
     defer { receiver.stop() }
     let sink = otlpSink(receiver)
     playRuns(sink, runs: 1, steps: 1)
-    #expect(sink.forceFlush(timeout: .seconds(10)))
-    sink.onRunStart(runId: "r0", task: "again", environment: "env", params: RunParams())
-    sink.onStep(runId: "r0", event: StepEvent(step: 2, reward: 1), cumulativeReward: 1)
-    #expect(sink.shutdown(timeout: .seconds(10)))
+    #expect(sink.syncForceFlush(timeout: .seconds(10)))
+    sink.onRunStart(runID: "r0", task: "again", environment: "env", params: RunParams())
+    sink.onStep(runID: "r0", event: StepEvent(step: 2, reward: 1), cumulativeReward: 1)
+    #expect(sink.syncShutdown(timeout: .seconds(10)))
     let steps = receiver.metricPoints(named: "rlm.steps")
     #expect(steps.count == 2)
     #expect(steps.map(\.intValue) == [1, 2])
@@ -111,9 +111,9 @@ struct OTLPExportTests {
     let logs = CapturedLogs()
     let sink = otlpSink(receiver) { $0.logger = logs.logger }
     playRuns(sink, runs: 1, steps: 1)
-    _ = sink.forceFlush(timeout: .seconds(10))
+    _ = sink.syncForceFlush(timeout: .seconds(10))
     playRuns(sink, runs: 1, steps: 1, prefix: "again")
-    #expect(sink.shutdown(timeout: .seconds(10)))
+    #expect(sink.syncShutdown(timeout: .seconds(10)))
     #expect(receiver.spans().count == 4)
     #expect(receiver.calls().filter { $0.service == .metrics }.count == 1)
     let status = sink.status()
@@ -137,7 +137,7 @@ struct OTLPExportTests {
     playRuns(sink, runs: 10, steps: 4)
     let hooks = ContinuousClock.now - start
     let shutdownStart = ContinuousClock.now
-    #expect(!sink.shutdown(timeout: .seconds(3)))
+    #expect(!sink.syncShutdown(timeout: .seconds(3)))
     let shutdown = ContinuousClock.now - shutdownStart
     let status = sink.status()
     #expect(status.spansRecorded == 50 && status.spansFailed == 50 && status.spansExported == 0)
@@ -160,7 +160,7 @@ struct OTLPExportTests {
       #expect(!sink.status().available, "\(endpoint)")
       #expect(
         sink.status().detail.hasPrefix("setup failed: invalid OTLP endpoint"), "\(sink.status().detail)")
-      sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
+      sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
     }
   }
 }

@@ -26,7 +26,7 @@ struct RunLogReplayTests {
     #expect(run.attribute("rlm.task") == .string("Sum"))
     #expect(run.attribute("rlm.run_path") == .string("runs/r9.jsonl"))
     #expect(run.event("final_answer")?.attributes == [Attribute("answer", .string("3"))])
-    let steps = spans.filter { $0.name == "rlm.step" && $0.traceId == run.traceId }.sorted {
+    let steps = spans.filter { $0.name == "rlm.step" && $0.traceID == run.traceID }.sorted {
       $0.startTimeUnixNano < $1.startTimeUnixNano
     }
     #expect(steps.map(\.startTimeUnixNano) == [start, start + 1_250_000_000])

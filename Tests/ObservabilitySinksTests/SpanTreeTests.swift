@@ -9,9 +9,9 @@ struct SpanTreeTests {
   @Test func runSpanCarriesStartAttributesWithTheirTypes() throws {
     let test = TestSink()
     test.sink.onRunStart(
-      runId: "r1", task: "Answer", environment: "dspy", params: RunParams(maxSteps: 7, model: "gpt-4o"))
+      runID: "r1", task: "Answer", environment: "dspy", params: RunParams(maxSteps: 7, model: "gpt-4o"))
     test.sink.onRunEnd(
-      runId: "r1", result: RunResult(completed: true, steps: 0, totalReward: 0), runPath: "p")
+      runID: "r1", result: RunResult(completed: true, steps: 0, totalReward: 0), runPath: "p")
     let run = try #require(test.spans(named: "rlm.run").first)
     #expect(run.attribute("rlm.run_id") == .string("r1"))
     #expect(run.attribute("rlm.task") == .string("Answer"))
@@ -19,15 +19,15 @@ struct SpanTreeTests {
     #expect(run.attribute("rlm.max_steps") == .int(7))
     #expect(run.attribute("rlm.model") == .string("gpt-4o"))
     #expect(run.kind == .internal)
-    #expect(run.parentSpanId == nil)
+    #expect(run.parentSpanID == nil)
     #expect(run.flags == 0x100)
     #expect(run.traceState == "")
   }
 
   @Test func runParamsDefaultToZeroStepsAndUnknownModel() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
-    test.sink.onRunEnd(runId: "r1", result: RunResult(), runPath: "")
+    test.sink.onRunStart(runID: "r1", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunEnd(runID: "r1", result: RunResult(), runPath: "")
     let run = try #require(test.spans(named: "rlm.run").first)
     #expect(run.attribute("rlm.max_steps") == .int(0))
     #expect(run.attribute("rlm.model") == .string("unknown"))
@@ -35,9 +35,9 @@ struct SpanTreeTests {
 
   @Test func runEndAddsResultAttributesInOrderAndOkStatus() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunStart(runID: "r1", task: "t", environment: "e", params: RunParams())
     test.sink.onRunEnd(
-      runId: "r1", result: RunResult(completed: true, steps: 3, totalReward: 1.5, finalAnswer: "42"),
+      runID: "r1", result: RunResult(completed: true, steps: 3, totalReward: 1.5, finalAnswer: "42"),
       runPath: ".rlm_code/rlm/runs/r1.jsonl")
     let run = try #require(test.spans(named: "rlm.run").first)
     #expect(
@@ -57,8 +57,8 @@ struct SpanTreeTests {
 
   @Test func incompleteRunEndsWithErrorRunDidNotComplete() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
-    test.sink.onRunEnd(runId: "r1", result: RunResult(completed: false), runPath: "")
+    test.sink.onRunStart(runID: "r1", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunEnd(runID: "r1", result: RunResult(completed: false), runPath: "")
     let run = try #require(test.spans(named: "rlm.run").first)
     #expect(run.status == .error(message: "Run did not complete"))
   }
@@ -66,27 +66,27 @@ struct SpanTreeTests {
   @Test(arguments: [nil, ""] as [String?])
   func absentOrEmptyFinalAnswerAddsNoEvent(answer: String?) throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
-    test.sink.onRunEnd(runId: "r1", result: RunResult(completed: true, finalAnswer: answer), runPath: "")
+    test.sink.onRunStart(runID: "r1", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunEnd(runID: "r1", result: RunResult(completed: true, finalAnswer: answer), runPath: "")
     let run = try #require(test.spans(named: "rlm.run").first)
     #expect(run.events.isEmpty)
   }
 
   @Test func stepSpanIsAChildOfTheRunWithTypedAttributes() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunStart(runID: "r1", task: "t", environment: "e", params: RunParams())
     test.sink.onStep(
-      runId: "r1",
+      runID: "r1",
       event: StepEvent(
-        step: 2, action: StepAction(action: "run_python"), observation: StepObservation(success: true),
+        step: 2, action: StepAction(type: "run_python"), observation: StepObservation(success: true),
         reward: 0.25),
       cumulativeReward: 0.75)
-    test.sink.onRunEnd(runId: "r1", result: RunResult(), runPath: "")
+    test.sink.onRunEnd(runID: "r1", result: RunResult(), runPath: "")
     let spans = test.flushedSpans()
     let run = try #require(spans.first { $0.name == "rlm.run" })
     let step = try #require(spans.first { $0.name == "rlm.step" })
-    #expect(step.traceId == run.traceId)
-    #expect(step.parentSpanId == run.spanId)
+    #expect(step.traceID == run.traceID)
+    #expect(step.parentSpanID == run.spanID)
     #expect(step.kind == .internal && step.flags == 0x100)
     #expect(
       step.attributes == [
@@ -98,16 +98,16 @@ struct SpanTreeTests {
 
   @Test func codeAndOutputEventsOnlyWhenNonEmpty() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunStart(runID: "r1", task: "t", environment: "e", params: RunParams())
     test.sink.onStep(
-      runId: "r1",
+      runID: "r1",
       event: StepEvent(
-        step: 1, action: StepAction(action: "a", code: "x = 1"), observation: StepObservation(output: "1")),
+        step: 1, action: StepAction(type: "a", code: "x = 1"), observation: StepObservation(output: "1")),
       cumulativeReward: 0)
     test.sink.onStep(
-      runId: "r1", event: StepEvent(step: 2, action: StepAction(action: "a", code: "")), cumulativeReward: 0)
+      runID: "r1", event: StepEvent(step: 2, action: StepAction(type: "a", code: "")), cumulativeReward: 0)
     test.sink.onStep(
-      runId: "r1", event: StepEvent(step: 3, observation: StepObservation(output: "only output")),
+      runID: "r1", event: StepEvent(step: 3, observation: StepObservation(output: "only output")),
       cumulativeReward: 0)
     let steps = test.spans(named: "rlm.step").sorted { $0.startTimeUnixNano < $1.startTimeUnixNano }
     #expect(steps.map { $0.events.map(\.name) } == [["code_execution", "output"], [], ["output"]])
@@ -122,7 +122,7 @@ struct SpanTreeTests {
 
   @Test func stepStatusIsOkOnSuccessErrorWithMessageElseUnset() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunStart(runID: "r1", task: "t", environment: "e", params: RunParams())
     let observations = [
       StepObservation(success: true, error: "ignored when successful"),
       StepObservation(success: false, error: "boom"),
@@ -131,7 +131,7 @@ struct SpanTreeTests {
     ]
     for (index, observation) in observations.enumerated() {
       test.sink.onStep(
-        runId: "r1", event: StepEvent(step: index, observation: observation), cumulativeReward: 0)
+        runID: "r1", event: StepEvent(step: index, observation: observation), cumulativeReward: 0)
     }
     let statuses = test.spans(named: "rlm.step").sorted { $0.startTimeUnixNano < $1.startTimeUnixNano }.map(
       \.status)
@@ -140,8 +140,8 @@ struct SpanTreeTests {
 
   @Test func stepDefaultsMatchTheReference() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
-    test.sink.onStep(runId: "r1", event: StepEvent(), cumulativeReward: 0)
+    test.sink.onRunStart(runID: "r1", task: "t", environment: "e", params: RunParams())
+    test.sink.onStep(runID: "r1", event: StepEvent(), cumulativeReward: 0)
     let step = try #require(test.spans(named: "rlm.step").first)
     #expect(step.attribute("rlm.step") == .int(0))
     #expect(step.attribute("rlm.action_type") == .string("unknown"))
@@ -152,12 +152,12 @@ struct SpanTreeTests {
 
   @Test func stepSpanCoversTheStepFromThePreviousEnd() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r1", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunStart(runID: "r1", task: "t", environment: "e", params: RunParams())
     for step in 1...3 {
       usleep(2_000)
-      test.sink.onStep(runId: "r1", event: StepEvent(step: step), cumulativeReward: 0)
+      test.sink.onStep(runID: "r1", event: StepEvent(step: step), cumulativeReward: 0)
     }
-    test.sink.onRunEnd(runId: "r1", result: RunResult(), runPath: "")
+    test.sink.onRunEnd(runID: "r1", result: RunResult(), runPath: "")
     let spans = test.flushedSpans()
     let run = try #require(spans.first { $0.name == "rlm.run" })
     let steps = spans.filter { $0.name == "rlm.step" }.sorted { $0.startTimeUnixNano < $1.startTimeUnixNano }
@@ -173,31 +173,31 @@ struct SpanTreeTests {
 
   @Test func hooksForUnknownRunIdsRecordNothing() throws {
     let test = TestSink()
-    test.sink.onStep(runId: "ghost", event: StepEvent(step: 1, reward: 1), cumulativeReward: 1)
+    test.sink.onStep(runID: "ghost", event: StepEvent(step: 1, reward: 1), cumulativeReward: 1)
     test.sink.onRunEnd(
-      runId: "ghost",
+      runID: "ghost",
       result: RunResult(
         completed: true, startedAt: ISO8601Timestamp("2025-01-01T00:00:00"),
         finishedAt: ISO8601Timestamp("2025-01-01T00:00:01")), runPath: "")
     #expect(test.flushedSpans().isEmpty)
     #expect(test.metrics.exportedCollections.allSatisfy { $0.isEmpty })
-    #expect(test.sink.getTraceId(runId: "ghost") == nil)
+    #expect(test.sink.traceID(forRun: "ghost") == nil)
     #expect(test.sink.status().spansRecorded == 0)
   }
 
   @Test func secondStartWithTheSameIdEndsTheReplacedSpanWithError() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "dup", task: "first", environment: "e", params: RunParams())
-    let firstTrace = test.sink.getTraceId(runId: "dup")
-    test.sink.onRunStart(runId: "dup", task: "second", environment: "e", params: RunParams())
-    let secondTrace = test.sink.getTraceId(runId: "dup")
-    test.sink.onRunEnd(runId: "dup", result: RunResult(completed: true), runPath: "")
+    test.sink.onRunStart(runID: "dup", task: "first", environment: "e", params: RunParams())
+    let firstTrace = test.sink.traceID(forRun: "dup")
+    test.sink.onRunStart(runID: "dup", task: "second", environment: "e", params: RunParams())
+    let secondTrace = test.sink.traceID(forRun: "dup")
+    test.sink.onRunEnd(runID: "dup", result: RunResult(completed: true), runPath: "")
     let runs = test.spans(named: "rlm.run")
     #expect(runs.count == 2)
     let replaced = try #require(runs.first { $0.attribute("rlm.task") == .string("first") })
     let current = try #require(runs.first { $0.attribute("rlm.task") == .string("second") })
     #expect(replaced.status == .error(message: "superseded by a new run with the same id"))
-    #expect(replaced.traceId.hex == firstTrace && current.traceId.hex == secondTrace)
+    #expect(replaced.traceID.hex == firstTrace && current.traceID.hex == secondTrace)
     #expect(firstTrace != secondTrace)
     #expect(current.status == .ok)
     #expect(test.sink.status().runsSuperseded == 1)
@@ -206,43 +206,43 @@ struct SpanTreeTests {
 
   @Test func traceIdAnswersWhileActiveAndForRecentlyEndedRunsOnly() throws {
     let test = TestSink { $0.recentRunCapacity = 2 }
-    #expect(test.sink.getTraceId(runId: "a") == nil)
-    test.sink.onRunStart(runId: "a", task: "t", environment: "e", params: RunParams())
-    let active = try #require(test.sink.getTraceId(runId: "a"))
+    #expect(test.sink.traceID(forRun: "a") == nil)
+    test.sink.onRunStart(runID: "a", task: "t", environment: "e", params: RunParams())
+    let active = try #require(test.sink.traceID(forRun: "a"))
     #expect(active.count == 32 && active.allSatisfy { "0123456789abcdef".contains($0) })
-    test.sink.onRunEnd(runId: "a", result: RunResult(), runPath: "")
-    #expect(test.sink.getTraceId(runId: "a") == active)
+    test.sink.onRunEnd(runID: "a", result: RunResult(), runPath: "")
+    #expect(test.sink.traceID(forRun: "a") == active)
     for other in ["b", "c"] {
-      test.sink.onRunStart(runId: other, task: "t", environment: "e", params: RunParams())
-      test.sink.onRunEnd(runId: other, result: RunResult(), runPath: "")
+      test.sink.onRunStart(runID: other, task: "t", environment: "e", params: RunParams())
+      test.sink.onRunEnd(runID: other, result: RunResult(), runPath: "")
     }
-    #expect(test.sink.getTraceId(runId: "a") == nil)
-    #expect(test.sink.getTraceId(runId: "b") != nil && test.sink.getTraceId(runId: "c") != nil)
+    #expect(test.sink.traceID(forRun: "a") == nil)
+    #expect(test.sink.traceID(forRun: "b") != nil && test.sink.traceID(forRun: "c") != nil)
     let exported = test.spans(named: "rlm.run").first { $0.attribute("rlm.run_id") == .string("a") }
-    #expect(exported?.traceId.hex == active)
+    #expect(exported?.traceID.hex == active)
   }
 
   @Test func everyRunGetsANewNonZeroTraceIdAndSpanIdsAreUnique() throws {
     let test = TestSink()
     for index in 0..<200 {
-      test.sink.onRunStart(runId: "r\(index)", task: "t", environment: "e", params: RunParams())
-      test.sink.onStep(runId: "r\(index)", event: StepEvent(step: 1), cumulativeReward: 0)
-      test.sink.onRunEnd(runId: "r\(index)", result: RunResult(), runPath: "")
+      test.sink.onRunStart(runID: "r\(index)", task: "t", environment: "e", params: RunParams())
+      test.sink.onStep(runID: "r\(index)", event: StepEvent(step: 1), cumulativeReward: 0)
+      test.sink.onRunEnd(runID: "r\(index)", result: RunResult(), runPath: "")
     }
     let spans = test.flushedSpans()
     #expect(spans.count == 400)
-    #expect(Set(spans.filter { $0.name == "rlm.run" }.map(\.traceId)).count == 200)
-    #expect(Set(spans.map(\.spanId)).count == 400)
-    #expect(spans.allSatisfy { $0.traceId.isValid && $0.spanId.isValid })
+    #expect(Set(spans.filter { $0.name == "rlm.run" }.map(\.traceID)).count == 200)
+    #expect(Set(spans.map(\.spanID)).count == 400)
+    #expect(spans.allSatisfy { $0.traceID.isValid && $0.spanID.isValid })
   }
 
   @Test func twoSinksInOneProcessKeepTheirOwnState() throws {
     let first = TestSink()
     let second = TestSink()
-    first.sink.onRunStart(runId: "shared", task: "t", environment: "e", params: RunParams())
-    #expect(second.sink.getTraceId(runId: "shared") == nil)
-    second.sink.onStep(runId: "shared", event: StepEvent(step: 1), cumulativeReward: 0)
-    first.sink.onRunEnd(runId: "shared", result: RunResult(), runPath: "")
+    first.sink.onRunStart(runID: "shared", task: "t", environment: "e", params: RunParams())
+    #expect(second.sink.traceID(forRun: "shared") == nil)
+    second.sink.onStep(runID: "shared", event: StepEvent(step: 1), cumulativeReward: 0)
+    first.sink.onRunEnd(runID: "shared", result: RunResult(), runPath: "")
     #expect(first.flushedSpans().count == 1)
     #expect(second.flushedSpans().isEmpty)
   }
@@ -253,11 +253,11 @@ struct SpanTreeTests {
     configuration.environment = [:]
     configuration.spanExporter = spans
     let sink = OpenTelemetrySink(enabled: false, configuration: configuration)
-    sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
-    sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
-    sink.forceFlush()
+    sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
+    sink.onRunEnd(runID: "r", result: RunResult(), runPath: "")
+    sink.syncForceFlush()
     #expect(spans.finishedSpans.isEmpty)
-    #expect(sink.getTraceId(runId: "r") == nil)
+    #expect(sink.traceID(forRun: "r") == nil)
     #expect(
       sink.status().dictionary == [
         "name": .string("opentelemetry"), "enabled": .bool(false), "available": .bool(false),
@@ -271,8 +271,8 @@ struct SpanTreeTests {
         Attribute("deployment.environment", .string("test")), Attribute("service.name", .string("loses")),
       ]
     }
-    test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
-    test.sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
+    test.sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunEnd(runID: "r", result: RunResult(), runPath: "")
     _ = test.flushedSpans()
     let source = try #require(test.spans.sources.first)
     let attributes = source.resource.attributes

@@ -62,7 +62,7 @@ struct TLSExportTests {
       "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE": certificates.client.certificatePath,
       "OTEL_EXPORTER_OTLP_CLIENT_KEY": certificates.client.keyPath,
     ]
-    let mutual = createOtelSinkFromEnv(environment)
+    let mutual = OpenTelemetrySink.fromEnvironment(environment)
     playRuns(mutual, runs: 1, steps: 1)
     #expect(mutual.shutdown(timeout: .seconds(10)))
     #expect(receiver.spans().count == 2)

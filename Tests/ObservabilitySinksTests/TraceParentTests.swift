@@ -11,17 +11,17 @@ struct TraceParentTests {
   @Test func anExplicitTraceparentMakesTheRunARemoteChild() throws {
     let test = TestSink()
     let parent = try TraceParent(traceparent: Self.traceparent, tracestate: "vendor=abc")
-    test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams(), parent: parent)
-    test.sink.onStep(runId: "r", event: StepEvent(step: 1), cumulativeReward: 0)
-    test.sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
-    #expect(test.sink.getTraceId(runId: "r") == "4bf92f3577b34da6a3ce929d0e0e4736")
+    test.sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams(), parent: parent)
+    test.sink.onStep(runID: "r", event: StepEvent(step: 1), cumulativeReward: 0)
+    test.sink.onRunEnd(runID: "r", result: RunResult(), runPath: "")
+    #expect(test.sink.traceID(forRun: "r") == "4bf92f3577b34da6a3ce929d0e0e4736")
     let spans = test.flushedSpans()
     let run = try #require(spans.first { $0.name == "rlm.run" })
     let step = try #require(spans.first { $0.name == "rlm.step" })
-    #expect(run.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736")
-    #expect(run.parentSpanId?.hex == "00f067aa0ba902b7")
+    #expect(run.traceID.hex == "4bf92f3577b34da6a3ce929d0e0e4736")
+    #expect(run.parentSpanID?.hex == "00f067aa0ba902b7")
     #expect(run.flags == 0x300 && run.traceState == "vendor=abc")
-    #expect(step.traceId == run.traceId && step.parentSpanId == run.spanId && step.flags == 0x100)
+    #expect(step.traceID == run.traceID && step.parentSpanID == run.spanID && step.flags == 0x100)
     #expect(step.traceState == "vendor=abc")
   }
 
@@ -42,12 +42,12 @@ struct TraceParentTests {
     configuration.spanExporter = spans
     configuration.environment = ["TRACEPARENT": Self.traceparent, "TRACESTATE": "k=v"]
     let sink = OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
-    sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
-    sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
-    sink.forceFlush()
+    sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
+    sink.onRunEnd(runID: "r", result: RunResult(), runPath: "")
+    sink.syncForceFlush()
     let run = try #require(spans.finishedSpans.first)
     #expect(
-      run.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736" && run.flags == 0x300 && run.traceState == "k=v")
+      run.traceID.hex == "4bf92f3577b34da6a3ce929d0e0e4736" && run.flags == 0x300 && run.traceState == "k=v")
   }
 
   @Test func theServiceContextOfTheCallerIsJoinedInProcess() throws {
@@ -55,19 +55,19 @@ struct TraceParentTests {
     var context = ServiceContext.topLevel
     context.traceContext = try TraceContext(traceParentHeaderValue: Self.traceparent)
     ServiceContext.withValue(context) {
-      test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
+      test.sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
     }
-    test.sink.onRunStart(runId: "alone", task: "t", environment: "e", params: RunParams())
-    test.sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
-    test.sink.onRunEnd(runId: "alone", result: RunResult(), runPath: "")
+    test.sink.onRunStart(runID: "alone", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunEnd(runID: "r", result: RunResult(), runPath: "")
+    test.sink.onRunEnd(runID: "alone", result: RunResult(), runPath: "")
     let runs = test.spans(named: "rlm.run")
     let joined = try #require(runs.first { $0.attribute("rlm.run_id") == .string("r") })
     let alone = try #require(runs.first { $0.attribute("rlm.run_id") == .string("alone") })
     #expect(
-      joined.traceId.hex == "4bf92f3577b34da6a3ce929d0e0e4736"
-        && joined.parentSpanId?.hex == "00f067aa0ba902b7")
+      joined.traceID.hex == "4bf92f3577b34da6a3ce929d0e0e4736"
+        && joined.parentSpanID?.hex == "00f067aa0ba902b7")
     #expect(joined.flags == 0x100)
-    #expect(alone.parentSpanId == nil && alone.traceId != joined.traceId)
+    #expect(alone.parentSpanID == nil && alone.traceID != joined.traceID)
   }
 }
 
@@ -91,21 +91,21 @@ struct TraceParentPrecedenceTests {
     context.traceContext = try TraceContext(traceParentHeaderValue: Self.inContext)
     ServiceContext.withValue(context) {
       sink.onRunStart(
-        runId: "explicit", task: "t", environment: "e", params: RunParams(),
+        runID: "explicit", task: "t", environment: "e", params: RunParams(),
         parent: try? TraceParent(traceparent: Self.explicit))
-      sink.onRunStart(runId: "inherited", task: "t", environment: "e", params: RunParams())
+      sink.onRunStart(runID: "inherited", task: "t", environment: "e", params: RunParams())
     }
     _ = HookScriptPlayer(sleepScale: 0).play(
-      HookScript(calls: [.runStart(runId: "replayed", task: "t", environment: "e", params: RunParams())]),
+      HookScript(calls: [.runStart(runID: "replayed", task: "t", environment: "e", params: RunParams())]),
       on: sink)
-    for runId in ["explicit", "inherited", "replayed"] {
-      sink.onRunEnd(runId: runId, result: RunResult(), runPath: "")
+    for runID in ["explicit", "inherited", "replayed"] {
+      sink.onRunEnd(runID: runID, result: RunResult(), runPath: "")
     }
-    sink.forceFlush()
+    sink.syncForceFlush()
     let traces = Dictionary(
       uniqueKeysWithValues: spans.finishedSpans.compactMap { span -> (String, String)? in
-        guard case .string(let runId)? = span.attributes["rlm.run_id"] else { return nil }
-        return (runId, span.traceId.hex)
+        guard case .string(let runID)? = span.attributes["rlm.run_id"] else { return nil }
+        return (runID, span.traceID.hex)
       })
     #expect(traces["explicit"] == "33333333333333333333333333333333")
     #expect(traces["inherited"] == "11111111111111111111111111111111")
@@ -120,10 +120,10 @@ struct TraceParentPrecedenceTests {
     configuration.logger = logs.logger
     configuration.environment = ["TRACEPARENT": "00-not-a-traceparent"]
     let sink = OpenTelemetrySink(enabled: true, metricsEnabled: false, configuration: configuration)
-    sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
-    sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
-    sink.forceFlush()
-    #expect(spans.finishedSpans.first?.parentSpanId == nil)
+    sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
+    sink.onRunEnd(runID: "r", result: RunResult(), runPath: "")
+    sink.syncForceFlush()
+    #expect(spans.finishedSpans.first?.parentSpanID == nil)
     #expect(logs.messages.withLock { $0 }.contains { $0.contains("TRACEPARENT") })
   }
 }

@@ -18,8 +18,8 @@ struct TruncationTests {
   @Test func taskIsCutTo500Scalars() throws {
     let long = texts(count: 777)
     let test = TestSink()
-    test.sink.onRunStart(runId: "r", task: long, environment: "e", params: RunParams())
-    test.sink.onRunEnd(runId: "r", result: RunResult(finalAnswer: texts(count: 1001)), runPath: "")
+    test.sink.onRunStart(runID: "r", task: long, environment: "e", params: RunParams())
+    test.sink.onRunEnd(runID: "r", result: RunResult(finalAnswer: texts(count: 1001)), runPath: "")
     let run = try #require(test.spans(named: "rlm.run").first)
     guard case .string(let task)? = run.attribute("rlm.task") else {
       Issue.record("no task")
@@ -36,11 +36,11 @@ struct TruncationTests {
 
   @Test func codeAndOutputAreCutTo1000AndErrorTo200Scalars() throws {
     let test = TestSink()
-    test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
     let code = texts(count: 1500)
     let error = texts(count: 250)
     test.sink.onStep(
-      runId: "r",
+      runID: "r",
       event: StepEvent(
         action: StepAction(code: code), observation: StepObservation(output: code, error: error)),
       cumulativeReward: 0)
@@ -61,9 +61,9 @@ struct TruncationTests {
   func textsAtOrUnderTheLimitAreKeptWhole(length: Int) throws {
     let error = texts(count: length)
     let test = TestSink()
-    test.sink.onRunStart(runId: "r", task: "t", environment: "e", params: RunParams())
+    test.sink.onRunStart(runID: "r", task: "t", environment: "e", params: RunParams())
     test.sink.onStep(
-      runId: "r", event: StepEvent(observation: StepObservation(error: error)), cumulativeReward: 0)
+      runID: "r", event: StepEvent(observation: StepObservation(error: error)), cumulativeReward: 0)
     let step = try #require(test.spans(named: "rlm.step").first)
     if length == 0 {
       #expect(step.status == .unset)
@@ -80,8 +80,8 @@ struct TruncationTests {
   func asciiTaskAroundTheLimitIsCutOnlyPastIt(length: Int) throws {
     let task = String(repeating: "a", count: length)
     let test = TestSink()
-    test.sink.onRunStart(runId: "r", task: task, environment: "e", params: RunParams())
-    test.sink.onRunEnd(runId: "r", result: RunResult(), runPath: "")
+    test.sink.onRunStart(runID: "r", task: task, environment: "e", params: RunParams())
+    test.sink.onRunEnd(runID: "r", result: RunResult(), runPath: "")
     let run = try #require(test.spans(named: "rlm.run").first)
     #expect(run.attribute("rlm.task") == .string(String(repeating: "a", count: min(length, 500))))
   }

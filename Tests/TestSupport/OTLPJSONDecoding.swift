@@ -31,8 +31,8 @@ enum OTLPJSONDecoding {
             let parent = hex(span["parent_span_id"])
             spans.append(
               ReceivedSpan(
-                traceId: hex(span["trace_id"]), spanId: hex(span["span_id"]),
-                parentSpanId: parent.isEmpty ? nil : parent, name: string(span["name"]),
+                traceID: hex(span["trace_id"]), spanID: hex(span["span_id"]),
+                parentSpanID: parent.isEmpty ? nil : parent, name: string(span["name"]),
                 kind: (span["kind"] as? String) ?? "SPAN_KIND_UNSPECIFIED",
                 startTimeUnixNano: unsigned(span["start_time_unix_nano"]),
                 endTimeUnixNano: unsigned(span["end_time_unix_nano"]),

@@ -15,11 +15,11 @@ public enum OTLPValue: Sendable, Equatable {
 /// One span the receiver accepted, flattened with its resource and instrumentation scope.
 public struct ReceivedSpan: Sendable {
   /// Lowercase hex, 32 characters.
-  public let traceId: String
+  public let traceID: String
   /// Lowercase hex, 16 characters.
-  public let spanId: String
+  public let spanID: String
   /// Lowercase hex, or nil for a root span.
-  public let parentSpanId: String?
+  public let parentSpanID: String?
   public let name: String
   /// The enum name, e.g. `SPAN_KIND_INTERNAL` (`SPAN_KIND_UNSPECIFIED` when unset).
   public let kind: String

@@ -16,8 +16,8 @@ struct ReceiverStoreTests {
     #expect(spans.allSatisfy { $0.resourceAttributes["service.name"] == .string("svc-a") })
     #expect(spans.allSatisfy { $0.scopeName == "send_sample" && $0.scopeVersion == "1.0" })
     #expect(spans.map { $0.attributes["sample.index"] } == [.int(0), .int(1), .int(2)])
-    #expect(spans.allSatisfy { $0.traceId.count == 32 && $0.spanId.count == 16 && $0.parentSpanId == nil })
-    #expect(Set(spans.map(\.traceId)).count == 1)
+    #expect(spans.allSatisfy { $0.traceID.count == 32 && $0.spanID.count == 16 && $0.parentSpanID == nil })
+    #expect(Set(spans.map(\.traceID)).count == 1)
     #expect(spans.allSatisfy { $0.kind == "SPAN_KIND_INTERNAL" && $0.endTimeUnixNano > $0.startTimeUnixNano })
 
     let calls = receiver.calls()

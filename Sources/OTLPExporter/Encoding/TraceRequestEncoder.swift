@@ -58,9 +58,9 @@ extension ProtobufArena {
     _ message: UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span>, with span: SpanData
   ) {
     opentelemetry__proto__trace__v1__span__init(message)
-    message.pointee.trace_id = bytes(bigEndian: span.traceId.high, span.traceId.low)
-    message.pointee.span_id = bytes(bigEndian: span.spanId.value)
-    if let parent = span.parentSpanId { message.pointee.parent_span_id = bytes(bigEndian: parent.value) }
+    message.pointee.trace_id = bytes(bigEndian: span.traceID.high, span.traceID.low)
+    message.pointee.span_id = bytes(bigEndian: span.spanID.value)
+    if let parent = span.parentSpanID { message.pointee.parent_span_id = bytes(bigEndian: parent.value) }
     if !span.traceState.isEmpty { message.pointee.trace_state = bytes(span.traceState) }
     message.pointee.flags = span.flags
     message.pointee.name = bytes(span.name)

@@ -14,13 +14,13 @@ public protocol ObservabilitySink: AnyObject, Sendable {
   func status() -> Status
 
   /// A run has started.
-  func onRunStart(runId: String, task: String, environment: String, params: RunParams) throws
+  func onRunStart(runID: String, task: String, environment: String, params: RunParams) throws
 
   /// A step of a run has finished.
-  func onStep(runId: String, event: StepEvent, cumulativeReward: Double) throws
+  func onStep(runID: String, event: StepEvent, cumulativeReward: Double) throws
 
   /// A run has ended.
-  func onRunEnd(runId: String, result: RunResult, runPath: String) throws
+  func onRunEnd(runID: String, result: RunResult, runPath: String) throws
 }
 
 /// A sink's status, with a dictionary form equal to the reference's `status()` dict.

@@ -22,7 +22,7 @@ public final class RLMObservability: Sendable {
 
   /// Removes every sink named `name`; returns whether one was removed.
   @discardableResult
-  public func removeSink(name: String) -> Bool {
+  public func removeSink(named: String) -> Bool {
     sinks.withLock { sinks in
       let before = sinks.count
       sinks.removeAll { $0.name == name }
@@ -31,7 +31,7 @@ public final class RLMObservability: Sendable {
   }
 
   /// The first sink named `name`, if any.
-  public func getSink(name: String) -> (any ObservabilitySink)? {
+  public func sink(named: String) -> (any ObservabilitySink)? {
     sinks.withLock { $0.first { $0.name == name } }
   }
 
@@ -41,20 +41,20 @@ public final class RLMObservability: Sendable {
   }
 
   /// Forwards `onRunStart` to every sink.
-  public func onRunStart(runId: String, task: String, environment: String, params: RunParams) {
+  public func onRunStart(runID: String, task: String, environment: String, params: RunParams) {
     forEachSink("onRunStart") {
-      try $0.onRunStart(runId: runId, task: task, environment: environment, params: params)
+      try $0.onRunStart(runID: runID, task: task, environment: environment, params: params)
     }
   }
 
   /// Forwards `onStep` to every sink.
-  public func onStep(runId: String, event: StepEvent, cumulativeReward: Double) {
-    forEachSink("onStep") { try $0.onStep(runId: runId, event: event, cumulativeReward: cumulativeReward) }
+  public func onStep(runID: String, event: StepEvent, cumulativeReward: Double) {
+    forEachSink("onStep") { try $0.onStep(runID: runID, event: event, cumulativeReward: cumulativeReward) }
   }
 
   /// Forwards `onRunEnd` to every sink.
-  public func onRunEnd(runId: String, result: RunResult, runPath: String) {
-    forEachSink("onRunEnd") { try $0.onRunEnd(runId: runId, result: result, runPath: runPath) }
+  public func onRunEnd(runID: String, result: RunResult, runPath: String) {
+    forEachSink("onRunEnd") { try $0.onRunEnd(runID: runID, result: result, runPath: runPath) }
   }
 
   private func current() -> [any ObservabilitySink] {

@@ -6,16 +6,16 @@ import W3CTraceContext
 /// becomes its child, in its trace, with span flags `0x300` (parent is remote).
 public struct TraceParent: Hashable, Sendable {
   /// The caller's trace.
-  public var traceId: TelemetryModel.TraceID
+  public var traceID: SpanData.TraceID
   /// The caller's span, the parent of `rlm.run`.
-  public var spanId: TelemetryModel.SpanID
+  public var spanID: SpanData.SpanID
   /// The W3C `tracestate` to carry on, empty when none.
   public var traceState: String
 
   /// Creates a parent from its ids.
-  public init(traceId: TelemetryModel.TraceID, spanId: TelemetryModel.SpanID, traceState: String = "") {
-    self.traceId = traceId
-    self.spanId = spanId
+  public init(traceID: SpanData.TraceID, spanID: SpanData.SpanID, traceState: String = "") {
+    self.traceID = traceID
+    self.spanID = spanID
     self.traceState = traceState
   }
 
@@ -32,8 +32,8 @@ public struct TraceParent: Hashable, Sendable {
     let spanBytes = context.spanID.description
     // Both descriptions are lowercase hex, validated non-zero by the parser.
     self.init(
-      traceId: TelemetryModel.TraceID(hex: traceBytes) ?? .invalid,
-      spanId: TelemetryModel.SpanID(hex: spanBytes) ?? SpanID(0),
+      traceID: SpanData.TraceID(hex: traceBytes) ?? .invalid,
+      spanID: SpanData.SpanID(hex: spanBytes) ?? SpanData.SpanID(0),
       traceState: context.traceStateHeaderValue ?? "")
   }
 

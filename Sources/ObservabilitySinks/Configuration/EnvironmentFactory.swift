@@ -2,12 +2,12 @@
 /// `DSPY_RLM_OTEL_ENABLED` (default false), `OTEL_EXPORTER_OTLP_ENDPOINT` (default none),
 /// `OTEL_SERVICE_NAME` (default `rlm-code`), `DSPY_RLM_OTEL_METRICS_ENABLED` (default true); the
 /// sink also reads every standard `OTEL_*` variable of `docs/configuration.md`.
-public func createOtelSinkFromEnv() -> OpenTelemetrySink {
-  createOtelSinkFromEnv(ProcessEnvironment.current())
+public func OpenTelemetrySink.fromEnvironment() -> OpenTelemetrySink {
+  OpenTelemetrySink.fromEnvironment(ProcessEnvironment.current())
 }
 
 /// Creates the sink from `environment` instead of the process's (for tests and embedding).
-public func createOtelSinkFromEnv(
+public func OpenTelemetrySink.fromEnvironment(
   _ environment: [String: String],
   configuration: OpenTelemetrySinkConfiguration = OpenTelemetrySinkConfiguration()
 ) -> OpenTelemetrySink {

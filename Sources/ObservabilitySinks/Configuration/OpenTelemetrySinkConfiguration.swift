@@ -59,7 +59,7 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   /// How long a process that exits without calling `shutdown` waits for this sink to deliver
   /// what it holds; `nil` turns the exit flush off.
   public var exitFlushTimeout: Duration? = .seconds(2)
-  /// How many ended runs `getTraceId` still answers for.
+  /// How many ended runs `getTraceID` still answers for.
   public var recentRunCapacity = 1024
   /// The environment the standard variables are read from; `nil` is the process's.
   public var environment: [String: String]?

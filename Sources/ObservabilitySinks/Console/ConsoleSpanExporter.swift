@@ -8,7 +8,7 @@ import TelemetryModel
 /// still waiting at shutdown (a run never ended) is printed then.
 public final class ConsoleSpanExporter: SpanExporter {
   private let output: ConsoleOutput
-  private let pending = Mutex<[SpanID: [SpanData]]>([:])
+  private let pending = Mutex<[SpanData.SpanID: [SpanData]]>([:])
 
   /// Creates an exporter writing to `output` (standard output by default).
   public init(output: ConsoleOutput = .standardOutput) {
@@ -21,11 +21,11 @@ public final class ConsoleSpanExporter: SpanExporter {
     pending.withLock { pending in
       for span in spans {
         if isTop(span) {
-          let children = (pending.removeValue(forKey: span.spanId) ?? []).sorted {
+          let children = (pending.removeValue(forKey: span.spanID) ?? []).sorted {
             $0.startTimeUnixNano < $1.startTimeUnixNano
           }
           text += SpanTreeRenderer.render(root: span, children: children, serviceName: serviceName(source))
-        } else if let parent = span.parentSpanId {
+        } else if let parent = span.parentSpanID {
           pending[parent, default: []].append(span)
         }
       }
@@ -45,7 +45,7 @@ public final class ConsoleSpanExporter: SpanExporter {
   }
 
   private func isTop(_ span: SpanData) -> Bool {
-    span.parentSpanId == nil || span.name == "rlm.run"
+    span.parentSpanID == nil || span.name == "rlm.run"
   }
 
   private func serviceName(_ source: TelemetrySource) -> String {

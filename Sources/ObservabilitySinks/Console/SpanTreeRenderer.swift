@@ -5,7 +5,7 @@ enum SpanTreeRenderer {
   private static let eventPreviewLength = 72
 
   static func render(root: SpanData, children: [SpanData], serviceName: String) -> String {
-    var lines = ["Trace \(root.traceId.hex)  (service \(serviceName))"]
+    var lines = ["Trace \(root.traceID.hex)  (service \(serviceName))"]
     lines.append("└─ " + header(root))
     lines += attributeLines(root, indent: "   │  ", skipping: [])
     for (index, child) in children.enumerated() {
@@ -22,7 +22,7 @@ enum SpanTreeRenderer {
   static func renderOrphans(_ spans: [SpanData]) -> String {
     var lines = ["Spans of runs that never ended:"]
     for span in spans {
-      lines.append("   • " + header(span) + "  trace \(span.traceId.hex)")
+      lines.append("   • " + header(span) + "  trace \(span.traceID.hex)")
       lines += attributeLines(span, indent: "       ", skipping: [])
     }
     return lines.joined(separator: "\n") + "\n\n"
@@ -64,7 +64,7 @@ enum SpanTreeRenderer {
     }
   }
 
-  private static func status(_ status: SpanStatus) -> String {
+  private static func status(_ status: SpanData.Status) -> String {
     switch status {
     case .unset: return "UNSET"
     case .ok: return "OK"

@@ -24,17 +24,17 @@ final class RLMInstruments {
     runDuration = SeriesTable(attributeKey: "completed", limit: cardinalityLimit)
   }
 
-  func stepsCell(runId: String, now: UInt64) -> SumCell {
-    steps.cell(for: runId) { SumCell(startTime: now) }
+  func stepsCell(runID: String, now: UInt64) -> SumCell {
+    steps.cell(for: runID) { SumCell(startTime: now) }
   }
 
   func runsCell(environment: String, now: UInt64) -> SumCell {
     runs.cell(for: environment) { SumCell(startTime: now) }
   }
 
-  func rewardCell(runId: String, now: UInt64) -> HistogramCell {
+  func rewardCell(runID: String, now: UInt64) -> HistogramCell {
     let bucketCount = bounds.count + 1
-    return reward.cell(for: runId) { HistogramCell(startTime: now, bucketCount: bucketCount) }
+    return reward.cell(for: runID) { HistogramCell(startTime: now, bucketCount: bucketCount) }
   }
 
   func durationCell(completed: String, now: UInt64) -> HistogramCell {
@@ -100,12 +100,12 @@ final class RLMInstruments {
 
 extension RLMInstruments {
   /// Counts a step and records its reward in the run's series, found once per run.
-  func recordStep(run: ActiveRun, runId: String, reward: Double, now: UInt64) {
-    let steps = run.stepsCell ?? stepsCell(runId: runId, now: now)
+  func recordStep(run: ActiveRun, runID: String, reward: Double, now: UInt64) {
+    let steps = run.stepsCell ?? stepsCell(runID: runID, now: now)
     run.stepsCell = steps
     steps.add(1)
     guard acceptsHistogramValue(reward) else { return }
-    let rewards = run.rewardCell ?? rewardCell(runId: runId, now: now)
+    let rewards = run.rewardCell ?? rewardCell(runID: runID, now: now)
     run.rewardCell = rewards
     rewards.record(reward, bounds: bounds)
   }

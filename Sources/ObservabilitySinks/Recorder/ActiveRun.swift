@@ -23,9 +23,9 @@ final class ActiveRun {
     lastStepEnd = startTime
   }
 
-  func runRecord(runId: String, endTime: UInt64, ending: RunEnding) -> RunSpanRecord {
+  func runRecord(runID: String, endTime: UInt64, ending: RunEnding) -> RunSpanRecord {
     RunSpanRecord(
-      identity: identity, startTime: startTime, endTime: endTime, runId: runId, task: task,
+      identity: identity, startTime: startTime, endTime: endTime, runID: runID, task: task,
       environment: environment, params: params, ending: ending)
   }
 }

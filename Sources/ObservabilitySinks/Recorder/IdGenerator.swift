@@ -14,18 +14,18 @@ struct IdGenerator {
   }
 
   /// A random trace id, never the invalid all-zero one.
-  mutating func nextTraceId() -> TraceID {
+  mutating func nextTraceID() -> SpanData.TraceID {
     while true {
-      let id = TraceID(high: next(), low: next())
+      let id = SpanData.TraceID(high: next(), low: next())
       if id.isValid { return id }
     }
   }
 
   /// A random span id, never zero.
-  mutating func nextSpanId() -> SpanID {
+  mutating func nextSpanID() -> SpanData.SpanID {
     while true {
       let value = next()
-      if value != 0 { return SpanID(value) }
+      if value != 0 { return SpanData.SpanID(value) }
     }
   }
 

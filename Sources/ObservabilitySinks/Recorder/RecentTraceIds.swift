@@ -2,30 +2,30 @@ import TelemetryModel
 
 /// The trace ids of the last `capacity` ended runs, so that "print the trace link after the run"
 /// works; older ones are forgotten, keeping memory bounded in a long-lived process.
-struct RecentTraceIds {
+struct RecentTraceIDs {
   private let capacity: Int
-  private var ring: [(runId: String, traceId: TraceID)] = []
+  private var ring: [(runID: String, traceID: SpanData.TraceID)] = []
   private var next = 0
-  private var byRunId: [String: TraceID] = [:]
+  private var byRunID: [String: SpanData.TraceID] = [:]
 
   init(capacity: Int) {
     self.capacity = max(0, capacity)
     ring.reserveCapacity(self.capacity)
   }
 
-  mutating func remember(runId: String, traceId: TraceID) {
+  mutating func remember(runID: String, traceID: SpanData.TraceID) {
     guard capacity > 0 else { return }
     if ring.count < capacity {
-      ring.append((runId, traceId))
+      ring.append((runID, traceID))
     } else {
       let evicted = ring[next]
       // A later run with the same id may own the entry now; only forget our own.
-      if byRunId[evicted.runId] == evicted.traceId { byRunId[evicted.runId] = nil }
-      ring[next] = (runId, traceId)
+      if byRunID[evicted.runID] == evicted.traceID { byRunID[evicted.runID] = nil }
+      ring[next] = (runID, traceID)
       next = (next + 1) % capacity
     }
-    byRunId[runId] = traceId
+    byRunID[runID] = traceID
   }
 
-  func traceId(of runId: String) -> TraceID? { byRunId[runId] }
+  func traceID(of runID: String) -> SpanData.TraceID? { byRunID[runID] }
 }

@@ -18,70 +18,70 @@ final class RunRecorder: Sendable {
     self.counters = counters
     state = Mutex(
       RecorderState(
-        recent: RecentTraceIds(capacity: recentRunCapacity),
+        recent: RecentTraceIDs(capacity: recentRunCapacity),
         instruments: metricsEnabled ? RLMInstruments(cardinalityLimit: cardinalityLimit) : nil))
   }
 
   func runStarted(
-    runId: String, task: String, environment: String, params: RunParams, parent: SpanParent?,
+    runID: String, task: String, environment: String, params: RunParams, parent: SpanParent?,
     at time: UInt64? = nil
   ) {
     let now = time ?? UnixClock.now()
     let superseded = state.withLock { state -> RunSpanRecord? in
       let identity = SpanIdentity(
-        traceId: parent?.traceId ?? state.ids.nextTraceId(), spanId: state.ids.nextSpanId(),
-        parentSpanId: parent?.spanId,
+        traceID: parent?.traceID ?? state.ids.nextTraceID(), spanID: state.ids.nextSpanID(),
+        parentSpanID: parent?.spanID,
         flags: parent?.isRemote == true ? SpanData.remoteParentFlags : SpanData.localParentFlags,
         traceState: parent?.traceState ?? "")
       let run = ActiveRun(
         identity: identity, startTime: now, task: task, environment: environment, params: params)
-      let previous = state.runs.updateValue(run, forKey: runId)
+      let previous = state.runs.updateValue(run, forKey: runID)
       state.instruments?.runsCell(environment: environment, now: now).add(1)
       guard let previous else { return nil }
       state.runsSuperseded += 1
-      return previous.runRecord(runId: runId, endTime: now, ending: .superseded)
+      return previous.runRecord(runID: runID, endTime: now, ending: .superseded)
     }
     if let superseded { finish(.run(superseded)) }
   }
 
-  func stepFinished(runId: String, event: StepEvent, cumulativeReward: Double, at time: UInt64? = nil) {
+  func stepFinished(runID: String, event: StepEvent, cumulativeReward: Double, at time: UInt64? = nil) {
     let now = time ?? UnixClock.now()
     let record = state.withLock { state -> StepSpanRecord? in
-      guard let run = state.runs[runId] else { return nil }
+      guard let run = state.runs[runID] else { return nil }
       let start = run.lastStepEnd
       run.lastStepEnd = now
       let identity = SpanIdentity(
-        traceId: run.identity.traceId, spanId: state.ids.nextSpanId(), parentSpanId: run.identity.spanId,
+        traceID: run.identity.traceID, spanID: state.ids.nextSpanID(), parentSpanID: run.identity.spanID,
         flags: SpanData.localParentFlags, traceState: run.identity.traceState)
       if let instruments = state.instruments {
-        instruments.recordStep(run: run, runId: runId, reward: event.reward, now: now)
+        instruments.recordStep(run: run, runID: runID, reward: event.reward, now: now)
       }
       return StepSpanRecord(
-        identity: identity, startTime: min(start, now), endTime: now, runId: runId, event: event,
+        identity: identity, startTime: min(start, now), endTime: now, runID: runID, event: event,
         cumulativeReward: cumulativeReward)
     }
     if let record { finish(.step(record)) }
   }
 
-  func runEnded(runId: String, result: RunResult, runPath: String, at time: UInt64? = nil) {
+  func runEnded(runID: String, result: RunResult, runPath: String, at time: UInt64? = nil) {
     let now = time ?? UnixClock.now()
     let record = state.withLock { state -> RunSpanRecord? in
-      guard let run = state.runs.removeValue(forKey: runId) else { return nil }
-      state.recent.remember(runId: runId, traceId: run.identity.traceId)
+      guard let run = state.runs.removeValue(forKey: runID) else { return nil }
+      state.recent.remember(runID: runID, traceID: run.identity.traceID)
       if let instruments = state.instruments, let duration = result.durationSeconds,
         instruments.acceptsHistogramValue(duration)
       {
         instruments.durationCell(completed: result.completedLabel, now: now).record(
           duration, bounds: instruments.bounds)
       }
-      return run.runRecord(runId: runId, endTime: now, ending: .finished(result, runPath: runPath))
+      return run.runRecord(runID: runID, endTime: now, ending: .finished(result, runPath: runPath))
     }
     if let record { finish(.run(record)) }
   }
 
   /// The trace id of an active run, else of a recently ended one.
-  func traceId(of runId: String) -> TraceID? {
-    state.withLock { state in state.runs[runId]?.identity.traceId ?? state.recent.traceId(of: runId) }
+  func traceID(of runID: String) -> SpanData.TraceID? {
+    state.withLock { state in state.runs[runID]?.identity.traceID ?? state.recent.traceID(of: runID) }
   }
 
   /// The current metric points; for delta temporality this also starts a new interval. The lock
@@ -111,7 +111,7 @@ final class RunRecorder: Sendable {
 struct RecorderState {
   var ids = IdGenerator()
   var runs: [String: ActiveRun] = [:]
-  var recent: RecentTraceIds
+  var recent: RecentTraceIDs
   var instruments: RLMInstruments?
   var runsSuperseded = 0
 }

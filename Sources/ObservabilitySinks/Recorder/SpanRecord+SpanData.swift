@@ -20,10 +20,10 @@ extension SpanRecord {
 extension StepSpanRecord {
   func spanData() -> SpanData {
     let event = self.event
-    var events: [SpanEvent] = []
+    var events: [SpanData.Event] = []
     if !event.action.code.isEmpty {
       events.append(
-        SpanEvent(
+        SpanData.Event(
           name: "code_execution", timeUnixNano: endTime,
           attributes: [
             Attribute("code", .string(event.action.code.prefix(scalars: TruncationLimit.eventText)))
@@ -32,14 +32,14 @@ extension StepSpanRecord {
     }
     if !event.observation.output.isEmpty {
       events.append(
-        SpanEvent(
+        SpanData.Event(
           name: "output", timeUnixNano: endTime,
           attributes: [
             Attribute("output", .string(event.observation.output.prefix(scalars: TruncationLimit.eventText)))
           ]
         ))
     }
-    let status: SpanStatus
+    let status: SpanData.Status
     if event.observation.success {
       status = .ok
     } else if let error = event.observation.error, !error.isEmpty {
@@ -48,7 +48,7 @@ extension StepSpanRecord {
       status = .unset
     }
     return SpanData(
-      traceId: identity.traceId, spanId: identity.spanId, parentSpanId: identity.parentSpanId,
+      traceID: identity.traceID, spanID: identity.spanID, parentSpanID: identity.parentSpanID,
       name: "rlm.step", startTimeUnixNano: startTime, endTimeUnixNano: endTime,
       attributes: attributes(),
       events: events, status: status, flags: identity.flags, traceState: identity.traceState
@@ -58,10 +58,10 @@ extension StepSpanRecord {
   /// The step's attributes in the reference's order, with JSON types kept where they were given.
   private func attributes() -> [Attribute] {
     let types = event.passedThrough
-    var attributes = [Attribute("rlm.run_id", .string(runId))]
+    var attributes = [Attribute("rlm.run_id", .string(runID))]
     attributes.reserveCapacity(6)
     attributes.append("rlm.step", .int(Int64(event.step)), passedThrough: types?.step)
-    attributes.append("rlm.action_type", .string(event.action.action), passedThrough: types?.actionType)
+    attributes.append("rlm.action_type", .string(event.action.type), passedThrough: types?.actionType)
     attributes.append("rlm.reward", .double(event.reward), passedThrough: types?.reward)
     attributes.append(
       "rlm.cumulative_reward", .double(cumulativeReward), passedThrough: types?.cumulativeReward)
@@ -76,15 +76,15 @@ extension RunSpanRecord {
 
   func spanData() -> SpanData {
     var attributes = [
-      Attribute("rlm.run_id", .string(runId)),
+      Attribute("rlm.run_id", .string(runID)),
       Attribute("rlm.task", .string(task.prefix(scalars: TruncationLimit.task))),
       Attribute("rlm.environment", .string(environment)),
     ]
     attributes.append(
       "rlm.max_steps", .int(Int64(params.maxSteps)), passedThrough: params.passedThrough?.maxSteps)
     attributes.append("rlm.model", .string(params.model), passedThrough: params.passedThrough?.model)
-    var events: [SpanEvent] = []
-    let status: SpanStatus
+    var events: [SpanData.Event] = []
+    let status: SpanData.Status
     switch ending {
     case .finished(let result, let runPath):
       attributes += [
@@ -95,7 +95,7 @@ extension RunSpanRecord {
       ]
       if let answer = result.finalAnswer, !answer.isEmpty {
         events.append(
-          SpanEvent(
+          SpanData.Event(
             name: "final_answer", timeUnixNano: endTime,
             attributes: [Attribute("answer", .string(answer.prefix(scalars: TruncationLimit.eventText)))]
           ))
@@ -105,7 +105,7 @@ extension RunSpanRecord {
       status = .error(message: Self.supersededMessage)
     }
     return SpanData(
-      traceId: identity.traceId, spanId: identity.spanId, parentSpanId: identity.parentSpanId,
+      traceID: identity.traceID, spanID: identity.spanID, parentSpanID: identity.parentSpanID,
       name: "rlm.run", startTimeUnixNano: startTime, endTimeUnixNano: endTime,
       attributes: attributes, events: events, status: status, flags: identity.flags,
       traceState: identity.traceState

@@ -9,9 +9,9 @@ enum SpanRecord: Sendable {
 
 /// The identity of a span: ids, parent, flags and trace state.
 struct SpanIdentity: Sendable {
-  var traceId: TraceID
-  var spanId: SpanID
-  var parentSpanId: SpanID?
+  var traceID: SpanData.TraceID
+  var spanID: SpanData.SpanID
+  var parentSpanID: SpanData.SpanID?
   var flags: UInt32
   var traceState: String
 }
@@ -21,7 +21,7 @@ struct StepSpanRecord: Sendable {
   var identity: SpanIdentity
   var startTime: UInt64
   var endTime: UInt64
-  var runId: String
+  var runID: String
   var event: StepEvent
   var cumulativeReward: Double
 }
@@ -31,7 +31,7 @@ struct RunSpanRecord: Sendable {
   var identity: SpanIdentity
   var startTime: UInt64
   var endTime: UInt64
-  var runId: String
+  var runID: String
   var task: String
   var environment: String
   var params: RunParams

@@ -5,13 +5,13 @@ public struct HookScript: Sendable {
   /// One call of the script.
   public enum Call: Sendable {
     /// `on_run_start(run_id, task, environment, params)`.
-    case runStart(runId: String, task: String, environment: String, params: RunParams)
+    case runStart(runID: String, task: String, environment: String, params: RunParams)
     /// `on_step(run_id, event, cumulative_reward)`.
-    case step(runId: String, event: StepEvent, cumulativeReward: Double)
+    case step(runID: String, event: StepEvent, cumulativeReward: Double)
     /// `on_run_end(run_id, result, run_path)`.
-    case runEnd(runId: String, result: RunResult, runPath: String)
+    case runEnd(runID: String, result: RunResult, runPath: String)
     /// Ask for the run's trace id and record the answer under `label`.
-    case getTraceId(runId: String, label: String)
+    case traceID(forRun: String, label: String)
     /// Wait this long.
     case sleep(Duration)
   }
@@ -51,20 +51,20 @@ public struct HookScript: Sendable {
     switch hook {
     case "on_run_start":
       return .runStart(
-        runId: try text("run_id"), task: try text("task"), environment: try text("environment"),
+        runID: try text("run_id"), task: try text("task"), environment: try text("environment"),
         params: RunParams(json: element["params"] ?? .object([])))
     case "on_step":
       let cumulative = element["cumulative_reward"] ?? .double(0)
       return .step(
-        runId: try text("run_id"),
+        runID: try text("run_id"),
         event: StepEvent(json: element["event"] ?? .object([])).with(cumulativeReward: cumulative),
         cumulativeReward: cumulative.numberValue ?? 0)
     case "on_run_end":
       return .runEnd(
-        runId: try text("run_id"), result: RunResult(json: element["result"] ?? .object([])),
+        runID: try text("run_id"), result: RunResult(json: element["result"] ?? .object([])),
         runPath: element["run_path"].map(\.pythonString) ?? "")
     case "get_trace_id":
-      return .getTraceId(runId: try text("run_id"), label: element["label"].map(\.pythonString) ?? "")
+      return .traceID(forRun: try text("run_id"), label: element["label"].map(\.pythonString) ?? "")
     case "sleep":
       // At most a day: a script is a test fixture, and a larger (or non-finite) "ms" is a typo
       // that would hang the replay or overflow the conversion to a Duration.

@@ -1,17 +1,17 @@
 import SinkSupport
 
-/// Plays a ``HookScript`` against a sink and records what `getTraceId` answered.
+/// Plays a ``HookScript`` against a sink and records what `getTraceID` answered.
 public struct HookScriptPlayer {
   /// One `get_trace_id` answer.
   public struct Observation: Hashable, Sendable {
     /// The index of the call in the script.
     public var call: Int
     /// The run asked about.
-    public var runId: String
+    public var runID: String
     /// The script's label for the question.
     public var label: String
     /// The answer: 32 hex digits, or `nil`.
-    public var traceId: String?
+    public var traceID: String?
   }
 
   /// How much of each scripted sleep to actually wait (1 = as written, 0 = not at all); a
@@ -29,16 +29,16 @@ public struct HookScriptPlayer {
     for (index, call) in script.calls.enumerated() {
       let time = index < script.times.count ? script.times[index] : nil
       switch call {
-      case .runStart(let runId, let task, let environment, let params):
+      case .runStart(let runID, let task, let environment, let params):
         sink.startRun(
-          runId: runId, task: task, environment: environment, params: params, parent: nil, at: time)
-      case .step(let runId, let event, let cumulativeReward):
-        sink.recorder?.stepFinished(runId: runId, event: event, cumulativeReward: cumulativeReward, at: time)
-      case .runEnd(let runId, let result, let runPath):
-        sink.recorder?.runEnded(runId: runId, result: result, runPath: runPath, at: time)
-      case .getTraceId(let runId, let label):
+          runID: runID, task: task, environment: environment, params: params, parent: nil, at: time)
+      case .step(let runID, let event, let cumulativeReward):
+        sink.recorder?.stepFinished(runID: runID, event: event, cumulativeReward: cumulativeReward, at: time)
+      case .runEnd(let runID, let result, let runPath):
+        sink.recorder?.runEnded(runID: runID, result: result, runPath: runPath, at: time)
+      case .traceID(forRun:let runID, let label):
         observations.append(
-          Observation(call: index, runId: runId, label: label, traceId: sink.getTraceId(runId: runId)))
+          Observation(call: index, runID: runID, label: label, traceID: sink.traceID(forRun: runID)))
       case .sleep(let duration):
         NativeThread.sleep(Self.scaled(duration, by: sleepScale))
       }

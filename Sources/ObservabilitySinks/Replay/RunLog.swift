@@ -4,7 +4,7 @@
 /// `String` on `"\n"` would leave a CRLF log as one line.
 struct RunLog {
   /// Each good line's `run_id` and object, in file order.
-  private(set) var events: [(runId: String, event: JSONValue)] = []
+  private(set) var events: [(runID: String, event: JSONValue)] = []
   /// One error per bad line, naming the file and the line (1-based).
   private(set) var badLines: [HookScriptError] = []
 
@@ -15,7 +15,7 @@ struct RunLog {
       let line = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
       switch Self.event(line) {
       case .blank: continue
-      case .event(let runId, let event): events.append((runId, event))
+      case .event(let runID, let event): events.append((runID, event))
       case .bad(let reason):
         badLines.append(HookScriptError(index: lineIndex, reason: reason, file: file, line: lineIndex + 1))
       }
@@ -24,7 +24,7 @@ struct RunLog {
 
   private enum Line {
     case blank
-    case event(runId: String, JSONValue)
+    case event(runID: String, JSONValue)
     case bad(String)
   }
 
@@ -39,11 +39,11 @@ struct RunLog {
       return .bad("not JSON: \(error.reason) at column \(error.offset + 1)")
     }
     guard case .object = event else { return .bad("not a JSON object") }
-    guard case .string(let runId)? = event["run_id"] else {
+    guard case .string(let runID)? = event["run_id"] else {
       return .bad("not an event: no \"run_id\" string")
     }
     if let reason = timestampProblem(event["timestamp"]) { return .bad(reason) }
-    return .event(runId: runId, event)
+    return .event(runID: runID, event)
   }
 
   /// Why a line's `timestamp` cannot be used, if it cannot; absent and `null` are fine (the call

@@ -24,40 +24,40 @@ extension HookScript {
     self.init(runLogEvents: log.events, runPath: runPath)
   }
 
-  private init(runLogEvents events: [(runId: String, event: JSONValue)], runPath: String) {
+  private init(runLogEvents events: [(runID: String, event: JSONValue)], runPath: String) {
     // The context event comes first but carries no task: take each run's first task and environment.
     var firstTask: [String: String] = [:]
     var firstEnvironment: [String: String] = [:]
-    for (runId, event) in events {
-      if firstTask[runId] == nil, let task = event["task"] { firstTask[runId] = task.pythonString }
-      if firstEnvironment[runId] == nil, let environment = event["environment"] {
-        firstEnvironment[runId] = environment.pythonString
+    for (runID, event) in events {
+      if firstTask[runID] == nil, let task = event["task"] { firstTask[runID] = task.pythonString }
+      if firstEnvironment[runID] == nil, let environment = event["environment"] {
+        firstEnvironment[runID] = environment.pythonString
       }
     }
     var runs: [String: RunLogState] = [:]
     var order: [String] = []
     var calls: [Call] = []
     var times: [UInt64?] = []
-    for (runId, event) in events {
+    for (runID, event) in events {
       let timestamp = event["timestamp"].flatMap(\.timestamp)
       let time = timestamp.map(\.unixNanoseconds)
-      if runs[runId] == nil {
-        let task = firstTask[runId] ?? ""
-        let environment = firstEnvironment[runId] ?? ""
-        runs[runId] = RunLogState(startedAt: timestamp)
-        order.append(runId)
+      if runs[runID] == nil {
+        let task = firstTask[runID] ?? ""
+        let environment = firstEnvironment[runID] ?? ""
+        runs[runID] = RunLogState(startedAt: timestamp)
+        order.append(runID)
         calls.append(
           .runStart(
-            runId: runId, task: task, environment: environment,
+            runID: runID, task: task, environment: environment,
             params: RunParams(json: event["params"] ?? .object([]))))
         times.append(time)
       }
-      runs[runId]?.lastTime = time
+      runs[runID]?.lastTime = time
       switch event["type"] {
       case .string("step")?:
         let step = StepEvent(json: event)
-        runs[runId]?.cumulativeReward += step.reward
-        calls.append(.step(runId: runId, event: step, cumulativeReward: runs[runId]?.cumulativeReward ?? 0))
+        runs[runID]?.cumulativeReward += step.reward
+        calls.append(.step(runID: runID, event: step, cumulativeReward: runs[runID]?.cumulativeReward ?? 0))
         times.append(time)
       case .string("final")?:
         let result = RunResult(
@@ -65,19 +65,19 @@ extension HookScript {
           steps: event["steps"]?.integerValue ?? 0,
           totalReward: event["total_reward"]?.numberValue ?? 0,
           finalAnswer: (event["final_answer"] ?? event["final_response"]).flatMap(\.truthyText),
-          startedAt: runs[runId]?.startedAt, finishedAt: timestamp)
-        calls.append(.runEnd(runId: runId, result: result, runPath: runPath))
+          startedAt: runs[runID]?.startedAt, finishedAt: timestamp)
+        calls.append(.runEnd(runID: runID, result: result, runPath: runPath))
         times.append(time)
-        runs[runId]?.ended = true
+        runs[runID]?.ended = true
       default:
         continue
       }
     }
-    for runId in order where runs[runId]?.ended == false {
-      let state = runs[runId]!
+    for runID in order where runs[runID]?.ended == false {
+      let state = runs[runID]!
       calls.append(
         .runEnd(
-          runId: runId, result: RunResult(completed: false, totalReward: state.cumulativeReward),
+          runID: runID, result: RunResult(completed: false, totalReward: state.cumulativeReward),
           runPath: runPath))
       times.append(state.lastTime)
     }

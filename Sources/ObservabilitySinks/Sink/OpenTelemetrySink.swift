@@ -13,10 +13,10 @@ import SinkSupport
 ///
 /// ```swift
 /// let sink = OpenTelemetrySink(enabled: true, endpoint: "http://localhost:4317")
-/// sink.onRunStart(runId: "r1", task: "Answer trivia", environment: "dspy", params: RunParams(maxSteps: 10))
-/// sink.onStep(runId: "r1", event: StepEvent(step: 1, reward: 0.5), cumulativeReward: 0.5)
-/// sink.onRunEnd(runId: "r1", result: RunResult(completed: true, steps: 1, totalReward: 0.5), runPath: "runs/r1.jsonl")
-/// sink.shutdown()
+/// sink.onRunStart(runID: "r1", task: "Answer trivia", environment: "dspy", params: RunParams(maxSteps: 10))
+/// sink.onStep(runID: "r1", event: StepEvent(step: 1, reward: 0.5), cumulativeReward: 0.5)
+/// sink.onRunEnd(runID: "r1", result: RunResult(completed: true, steps: 1, totalReward: 0.5), runPath: "runs/r1.jsonl")
+/// sink.syncShutdown()
 /// ```
 public final class OpenTelemetrySink: ObservabilitySink {
   /// Always `"opentelemetry"`.
@@ -167,22 +167,22 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// Starts the run's `rlm.run` span and counts it in `rlm.runs`. The run joins the caller's
   /// trace when there is one: the `TRACEPARENT` environment variable, else the W3C trace context
   /// of the task's `ServiceContext`; otherwise it starts a new trace.
-  public func onRunStart(runId: String, task: String, environment: String, params: RunParams) {
-    onRunStart(runId: runId, task: task, environment: environment, params: params, parent: nil)
+  public func onRunStart(runID: String, task: String, environment: String, params: RunParams) {
+    onRunStart(runID: runID, task: task, environment: environment, params: params, parent: nil)
   }
 
   /// Starts the run's `rlm.run` span as a child of `parent` (a span in another process, e.g. from
-  /// an incoming `traceparent` header); with `nil`, as ``onRunStart(runId:task:environment:params:)``.
+  /// an incoming `traceparent` header); with `nil`, as ``onRunStart(runID:task:environment:params:)``.
   public func onRunStart(
-    runId: String, task: String, environment: String, params: RunParams, parent: TraceParent?
+    runID: String, task: String, environment: String, params: RunParams, parent: TraceParent?
   ) {
-    startRun(runId: runId, task: task, environment: environment, params: params, parent: parent, at: nil)
+    startRun(runID: runID, task: task, environment: environment, params: params, parent: parent, at: nil)
   }
 
   /// Starts a run at `time` (Unix nanoseconds; `nil` is now), resolving its parent: `parent`, else
   /// `TRACEPARENT`, else the task's `ServiceContext`.
   func startRun(
-    runId: String, task: String, environment: String, params: RunParams, parent: TraceParent?,
+    runID: String, task: String, environment: String, params: RunParams, parent: TraceParent?,
     at time: UInt64?
   ) {
     guard let recorder else { return }
@@ -197,25 +197,25 @@ public final class OpenTelemetrySink: ObservabilitySink {
       resolved = nil
     }
     recorder.runStarted(
-      runId: runId, task: task, environment: environment, params: params, parent: resolved, at: time)
+      runID: runID, task: task, environment: environment, params: params, parent: resolved, at: time)
   }
 
   /// Records the step as an `rlm.step` child of the run's span, counts it in `rlm.steps` and its
   /// reward in `rlm.reward`. Does nothing for a run id that is not active.
-  public func onStep(runId: String, event: StepEvent, cumulativeReward: Double) {
-    recorder?.stepFinished(runId: runId, event: event, cumulativeReward: cumulativeReward)
+  public func onStep(runID: String, event: StepEvent, cumulativeReward: Double) {
+    recorder?.stepFinished(runID: runID, event: event, cumulativeReward: cumulativeReward)
   }
 
   /// Ends the run's span with its result and records `rlm.run_duration`. Does nothing for a run
   /// id that is not active.
-  public func onRunEnd(runId: String, result: RunResult, runPath: String) {
-    recorder?.runEnded(runId: runId, result: result, runPath: runPath)
+  public func onRunEnd(runID: String, result: RunResult, runPath: String) {
+    recorder?.runEnded(runID: runID, result: result, runPath: runPath)
   }
 
   /// The run's trace id as 32 lowercase hex digits, while it is active and for the last
   /// ``OpenTelemetrySinkConfiguration/recentRunCapacity`` ended runs; otherwise `nil`.
-  public func getTraceId(runId: String) -> String? {
-    recorder?.traceId(of: runId)?.hex
+  public func traceID(forRun: String) -> String? {
+    recorder?.traceID(of: runID)?.hex
   }
 
   /// Exports everything recorded so far (spans and metrics); `true` when all of it was delivered

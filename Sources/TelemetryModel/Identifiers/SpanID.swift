@@ -1,5 +1,5 @@
 /// An 8-byte W3C span id.
-public struct SpanID: Hashable, Sendable, CustomStringConvertible {
+public struct SpanData.SpanID: Hashable, Sendable, CustomStringConvertible {
   /// The eight bytes, big-endian.
   public let value: UInt64
 

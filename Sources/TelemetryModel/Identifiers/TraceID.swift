@@ -1,5 +1,5 @@
 /// A 16-byte W3C trace id, held as two big-endian halves so that it is cheap to copy and hash.
-public struct TraceID: Hashable, Sendable, CustomStringConvertible {
+public struct SpanData.TraceID: Hashable, Sendable, CustomStringConvertible {
   /// The first eight bytes, big-endian.
   public let high: UInt64
   /// The last eight bytes, big-endian.
@@ -21,7 +21,7 @@ public struct TraceID: Hashable, Sendable, CustomStringConvertible {
   }
 
   /// The all-zero id, which the W3C specification declares invalid.
-  public static let invalid = TraceID(high: 0, low: 0)
+  public static let invalid = SpanData.TraceID(high: 0, low: 0)
 
   /// Whether this id is not the all-zero id.
   public var isValid: Bool { high != 0 || low != 0 }

@@ -1,15 +1,15 @@
 /// A finished span, in the shape an exporter sends it.
 public struct SpanData: Hashable, Sendable {
   /// The trace the span belongs to.
-  public var traceId: TraceID
+  public var traceID: SpanData.TraceID
   /// The span's own id.
-  public var spanId: SpanID
+  public var spanID: SpanData.SpanID
   /// The parent span's id; `nil` for a root span.
-  public var parentSpanId: SpanID?
+  public var parentSpanID: SpanData.SpanID?
   /// The operation name, `rlm.run` or `rlm.step` for the RLM sink.
   public var name: String
   /// The span kind.
-  public var kind: SpanKind
+  public var kind: SpanData.Kind
   /// Start time, nanoseconds since the Unix epoch.
   public var startTimeUnixNano: UInt64
   /// End time, nanoseconds since the Unix epoch.
@@ -17,9 +17,9 @@ public struct SpanData: Hashable, Sendable {
   /// The span's attributes, in the order they were set.
   public var attributes: [Attribute]
   /// The span's events, in time order.
-  public var events: [SpanEvent]
+  public var events: [SpanData.Event]
   /// The span's final status.
-  public var status: SpanStatus
+  public var status: SpanData.Status
   /// OTLP span flags: the W3C trace flags in the low byte, bit 8 says the parent's remoteness is
   /// known and bit 9 that the parent is remote (`0x100` local, `0x300` remote).
   public var flags: UInt32
@@ -28,13 +28,13 @@ public struct SpanData: Hashable, Sendable {
 
   /// Creates a span.
   public init(
-    traceId: TraceID, spanId: SpanID, parentSpanId: SpanID?, name: String, kind: SpanKind = .internal,
-    startTimeUnixNano: UInt64, endTimeUnixNano: UInt64, attributes: [Attribute], events: [SpanEvent],
-    status: SpanStatus, flags: UInt32 = SpanData.localParentFlags, traceState: String = ""
+    traceID: SpanData.TraceID, spanID: SpanData.SpanID, parentSpanID: SpanData.SpanID?, name: String, kind: SpanData.Kind = .internal,
+    startTimeUnixNano: UInt64, endTimeUnixNano: UInt64, attributes: [Attribute], events: [SpanData.Event],
+    status: SpanData.Status, flags: UInt32 = SpanData.localParentFlags, traceState: String = ""
   ) {
-    self.traceId = traceId
-    self.spanId = spanId
-    self.parentSpanId = parentSpanId
+    self.traceID = traceID
+    self.spanID = spanID
+    self.parentSpanID = parentSpanID
     self.name = name
     self.kind = kind
     self.startTimeUnixNano = startTimeUnixNano

@@ -1,5 +1,5 @@
 /// A timestamped annotation of a span, such as `code_execution` or `final_answer`.
-public struct SpanEvent: Hashable, Sendable {
+public struct SpanData.Event: Hashable, Sendable {
   /// The event's name.
   public var name: String
   /// When the event happened, in nanoseconds since the Unix epoch.

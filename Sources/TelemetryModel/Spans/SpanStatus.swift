@@ -1,5 +1,5 @@
 /// The status of a finished span, as OTLP's `Status`.
-public enum SpanStatus: Hashable, Sendable {
+public enum SpanData.Status: Hashable, Sendable {
   /// No status was set.
   case unset
   /// The operation succeeded.
@@ -9,7 +9,7 @@ public enum SpanStatus: Hashable, Sendable {
 }
 
 /// The kind of a span, as OTLP's `Span.SpanKind` (numbers are the wire values).
-public enum SpanKind: Int32, Hashable, Sendable {
+public enum SpanData.Kind: Int32, Hashable, Sendable {
   /// An operation inside the process; every span of the RLM sink has this kind.
   case `internal` = 1
   /// The server side of a remote call.

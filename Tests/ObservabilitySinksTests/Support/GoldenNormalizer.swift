@@ -7,11 +7,11 @@ import TelemetryModel
 /// scope is left out, as the conformance check masks it.
 enum GoldenNormalizer {
   static func spans(_ spans: [SpanData]) -> [JSONValue] {
-    let byId = Dictionary(spans.map { ($0.spanId, $0) }, uniquingKeysWith: { first, _ in first })
-    var children: [SpanID: [SpanData]] = [:]
+    let byId = Dictionary(spans.map { ($0.spanID, $0) }, uniquingKeysWith: { first, _ in first })
+    var children: [SpanData.SpanID: [SpanData]] = [:]
     var roots: [SpanData] = []
     for span in spans {
-      if let parent = span.parentSpanId, byId[parent] != nil {
+      if let parent = span.parentSpanID, byId[parent] != nil {
         children[parent, default: []].append(span)
       } else {
         roots.append(span)
@@ -21,7 +21,7 @@ enum GoldenNormalizer {
     func emit(_ span: SpanData, ref: String, parentRef: String?) {
       out.append(entry(span, ref: ref, parentRef: parentRef))
       var counters: [String: Int] = [:]
-      for child in sorted(children[span.spanId] ?? []) {
+      for child in sorted(children[span.spanID] ?? []) {
         let index = counters[child.name, default: 0]
         counters[child.name] = index + 1
         emit(child, ref: "\(ref)/\(child.name)[\(index)]", parentRef: ref)
@@ -142,7 +142,7 @@ enum GoldenNormalizer {
     attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
   }
 
-  private static func kindName(_ kind: SpanKind) -> String {
+  private static func kindName(_ kind: SpanData.Kind) -> String {
     switch kind {
     case .internal: return "SPAN_KIND_INTERNAL"
     case .server: return "SPAN_KIND_SERVER"

@@ -50,30 +50,30 @@ enum ReceivedModel {
   }
 
   private static func span(_ json: [String: Any]) throws -> SpanData {
-    guard let traceId = TraceID(hex: try hex(json["trace_id"])),
-      let spanId = SpanID(hex: try hex(json["span_id"]))
+    guard let traceID = SpanData.TraceID(hex: try hex(json["trace_id"])),
+      let spanID = SpanData.SpanID(hex: try hex(json["span_id"]))
     else {
       throw Malformed(description: "span ids: \(json)")
     }
-    let parent = try (json["parent_span_id"] as? String).flatMap { SpanID(hex: try hex($0)) }
+    let parent = try (json["parent_span_id"] as? String).flatMap { SpanData.SpanID(hex: try hex($0)) }
     let status = json["status"] as? [String: Any] ?? [:]
-    let spanStatus: SpanStatus
+    let spanStatus: SpanData.Status
     switch status["code"] as? String {
     case "STATUS_CODE_OK": spanStatus = .ok
     case "STATUS_CODE_ERROR": spanStatus = .error(message: status["message"] as? String ?? "")
     default: spanStatus = .unset
     }
-    let kinds: [String: SpanKind] = [
+    let kinds: [String: SpanData.Kind] = [
       "SPAN_KIND_INTERNAL": .internal, "SPAN_KIND_SERVER": .server, "SPAN_KIND_CLIENT": .client,
       "SPAN_KIND_PRODUCER": .producer, "SPAN_KIND_CONSUMER": .consumer,
     ]
     return SpanData(
-      traceId: traceId, spanId: spanId, parentSpanId: parent, name: json["name"] as? String ?? "",
+      traceID: traceID, spanID: spanID, parentSpanID: parent, name: json["name"] as? String ?? "",
       kind: kinds[json["kind"] as? String ?? ""] ?? .internal,
       startTimeUnixNano: nanos(json["start_time_unix_nano"]),
       endTimeUnixNano: nanos(json["end_time_unix_nano"]), attributes: try attributes(json["attributes"]),
       events: try (json["events"] as? [[String: Any]] ?? []).map {
-        SpanEvent(
+        SpanData.Event(
           name: $0["name"] as? String ?? "", timeUnixNano: nanos($0["time_unix_nano"]),
           attributes: try attributes($0["attributes"]))
       }, status: spanStatus, flags: UInt32(json["flags"] as? Int ?? 0),

@@ -24,7 +24,7 @@ struct TestSink {
 
   /// Flushes and returns every span exported so far.
   func flushedSpans() -> [SpanData] {
-    sink.forceFlush(timeout: .seconds(10))
+    sink.syncForceFlush(timeout: .seconds(10))
     return spans.finishedSpans
   }
 
@@ -34,7 +34,7 @@ struct TestSink {
 
   /// Flushes and returns the latest collection of `name`.
   func metric(_ name: String) -> MetricData? {
-    sink.forceFlush(timeout: .seconds(10))
+    sink.syncForceFlush(timeout: .seconds(10))
     return metrics.latest(name)
   }
 
@@ -51,7 +51,7 @@ struct TestSink {
 
 extension SpanData {
   func attribute(_ key: String) -> AttributeValue? { attributes[key] }
-  func event(_ name: String) -> SpanEvent? { events.first { $0.name == name } }
+  func event(_ name: String) -> SpanData.Event? { events.first { $0.name == name } }
 }
 
 /// Loads a file of `Fixtures/`.
