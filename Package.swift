@@ -50,7 +50,17 @@ let package = Package(
       dependencies: ["ObservabilitySinks", "SinkSupport"]
     ),
     // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
-    .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks"]),
+    .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks", "SinkSupport"]),
+    // libFuzzer targets for every parser of untrusted input (scripts/fuzz.sh). Built normally, it
+    // replays corpus files through the same checks instead (FuzzCorpusTests).
+    .executableTarget(
+      name: "SinkFuzz",
+      dependencies: [
+        "ObservabilitySinks", "GRPCCoreClient", "SinkSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Fuzz/SinkFuzz"
+    ),
     .executableTarget(
       name: "ScriptedRun", dependencies: ["ObservabilitySinks"], path: "Examples/ScriptedRun"),
     // The soak driver of scripts/soak.sh (a test tool, not a product): one sink under load while

@@ -3,7 +3,24 @@ struct ReplayOptions {
   static let usage = """
     usage: rlm-otel-replay SCRIPT.json [--driver-out FILE] [--sleep-scale X] [--exit-without-shutdown]
            rlm-otel-replay --jsonl RUN.jsonl [RUN.jsonl ...]
-    --exit-without-shutdown leaves delivery to the exit-time flush (to check it).
+
+    Sends recorded hook calls through a sink configured by the environment (DSPY_RLM_OTEL_ENABLED=true,
+    OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_* variables), then flushes and shuts it down.
+
+    SCRIPT.json              a hook script (the golden-fixture format); any fault refuses the file
+    --jsonl RUN.jsonl ...    RLM runtime run logs, one event per line (LF or CRLF; a UTF-8 BOM is fine)
+    --driver-out FILE        write the sink's status and every get_trace_id answer to FILE
+    --sleep-scale X          wait X times each scripted sleep (0 to 1000; default 1)
+    --exit-without-shutdown  leave delivery to the exit-time flush (to check it)
+
+    A run-log line that cannot be used (not UTF-8, not JSON, not an object with a string run_id, a
+    timestamp that is not ISO 8601 or lies outside 1970-2554) is skipped with a warning naming
+    FILE:LINE and why; the summary counts the skipped lines, and the exit status is then 1. A file
+    that cannot be read, or in which no line is an event, stops the tool before anything is sent.
+
+    exit status: 0 everything sent and no line skipped; 1 something was not delivered (dropped or
+    failed) or a line was skipped; 2 bad command line or unreadable input, nothing sent; 3 the sink
+    could not be set up (disabled, setup failed, e.g. a bad endpoint, or no exporter), nothing sent.
     """
 
   var inputs: [String] = []
@@ -11,6 +28,7 @@ struct ReplayOptions {
   var driverOut: String?
   var sleepScale = 1.0
   var exitWithoutShutdown = false
+  var help = false
 
   init(arguments: [String]) throws(UsageError) {
     var index = 0
@@ -24,13 +42,16 @@ struct ReplayOptions {
       switch argument {
       case "--driver-out": driverOut = try value(of: argument)
       case "--sleep-scale":
-        guard let scale = Double(try value(of: argument)), scale >= 0, scale.isFinite else {
-          throw UsageError("--sleep-scale needs a number >= 0")
+        // Bounded so that a scripted sleep (at most a day) times the scale stays a sane wait.
+        guard let scale = Double(try value(of: argument)), (0...1000).contains(scale) else {
+          throw UsageError("--sleep-scale needs a number from 0 to 1000")
         }
         sleepScale = scale
       case "--jsonl": runLogs = true
       case "--exit-without-shutdown": exitWithoutShutdown = true
-      case "-h", "--help": throw UsageError(Self.usage)
+      case "-h", "--help":
+        help = true
+        return
       default:
         guard !argument.hasPrefix("--") else { throw UsageError("unknown option \(argument)\n\(Self.usage)") }
         inputs.append(argument)

@@ -154,6 +154,14 @@ struct EncodingTests {
     #expect(garbled.retryDelay == nil)
   }
 
+  @Test func aNegativeRejectedCountFromTheServerCountsNothing() throws {
+    let negative = ResponseDecoder.tracePartialSuccess(try PythonCodec.produce(["trace-response", "-5", ""]))
+    #expect(negative == nil)
+    let withMessage = ResponseDecoder.metricsPartialSuccess(
+      try PythonCodec.produce(["metrics-response", "-1", "odd"]))
+    #expect(withMessage == PartialSuccess(rejected: 0, message: "odd"))
+  }
+
   @Test func anEmptyBatchIsAValidRequest() throws {
     let request = try PythonCodec.decode("traces", TraceRequestEncoder.encode([], from: Self.source))
     #expect(request[path: "resource_spans", "0", "scope_spans", "0", "spans"] == nil)

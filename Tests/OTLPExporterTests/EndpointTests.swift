@@ -23,11 +23,15 @@ struct EndpointTests {
 
   @Test func unixSocketsPassThrough() throws {
     #expect(try OTLPEndpoint("unix:/run/otel.sock").target == "unix:/run/otel.sock")
+    #expect(try OTLPEndpoint("unix:/run/télémétrie.sock").target == "unix:/run/télémétrie.sock")
   }
 
   @Test(arguments: [
     "", "ftp://collector:4317", "http://", "http://collector:0", "http://collector:65536", "http://c:x",
     "http://c/v1/traces", "a:b:c", "http://[::1",
+    // Found by fuzzing: a bracketed host kept whitespace and NUL bytes, which the C core would cut.
+    "[\r\u{0}317!]:4317", "http://coll ector:4317", "[a\tb]:1", "unix:/tmp/otel\u{0}.sock",
+    "[]", "http://[]:4317", "[[]", "a]:1", "t\u{604}", "http://bücher.example:4317",
   ])
   func malformedEndpointsAreRefusedWithAReason(text: String) {
     #expect(throws: OTLPConfigurationError.self) { try OTLPEndpoint(text) }

@@ -1,20 +1,20 @@
 import Logging
 
 /// A sink's settings with every source applied: code, then the environment, then the defaults.
-struct SinkSettings {
-  var sdkDisabled: Bool
+package struct SinkSettings {
+  package var sdkDisabled: Bool
   var tracesExporter: ExporterKind
   var metricsExporter: ExporterKind
-  var traces: OTLPExporterOptions
-  var metrics: OTLPExporterOptions
+  package var traces: OTLPExporterOptions
+  package var metrics: OTLPExporterOptions
   var metricsTemporality: AggregationTemporality
   var pipeline: PipelineSettings
   /// Runs active at once at most; see ``OpenTelemetrySinkConfiguration/maxActiveRuns``.
   var maxActiveRuns: Int
-  var resourceAttributes: [Attribute]
+  package var resourceAttributes: [Attribute]
   var environment: [String: String]
 
-  init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
+  package init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
     self.environment = configuration.environment ?? ProcessEnvironment.current()
     let environment = EnvironmentReader(values: self.environment, logger: configuration.logger)
     sdkDisabled = environment[SettingsTable.sdkDisabled] ?? false

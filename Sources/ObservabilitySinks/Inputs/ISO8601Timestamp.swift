@@ -33,6 +33,30 @@ public struct ISO8601Timestamp: Hashable, Sendable, CustomStringConvertible {
       return nil
     }
   }
+
+  /// The instant in Unix nanoseconds; a naive timestamp is taken as UTC, as RLM runtimes log UTC.
+  ///
+  /// Saturating, never trapping: every accepted text (years 0001 to 9999, any offset) converts.
+  /// Instants before 1970-01-01T00:00:00Z give 0 and instants after
+  /// 2554-07-21T23:34:33.709551Z (the last microsecond below 2⁶⁴ ns) give `UInt64.max`, the
+  /// ends of what an OTLP timestamp can carry. ``isRepresentableInUnixNanoseconds`` says whether
+  /// the value was clamped.
+  public var unixNanoseconds: UInt64 {
+    let micros = utcMicroseconds
+    guard micros > 0 else { return 0 }
+    let (nanos, overflow) = UInt64(micros).multipliedReportingOverflow(by: 1000)
+    return overflow ? .max : nanos
+  }
+
+  /// Whether ``unixNanoseconds`` is the instant itself, not a clamped end (1970 to 2554).
+  package var isRepresentableInUnixNanoseconds: Bool {
+    let micros = utcMicroseconds
+    return micros >= 0 && micros <= Int64(UInt64.max / 1000)
+  }
+
+  /// Microseconds since the epoch in UTC; years 1–9999 and offsets under a day keep this far
+  /// inside `Int64` (±3.2 × 10¹⁷), so the subtraction cannot overflow.
+  private var utcMicroseconds: Int64 { localMicroseconds - (utcOffsetMicroseconds ?? 0) }
 }
 
 /// A cursor over the bytes of an ISO 8601 text, following `datetime.fromisoformat`'s grammar.

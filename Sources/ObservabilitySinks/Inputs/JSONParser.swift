@@ -1,15 +1,17 @@
 /// A small RFC 8259 parser that distinguishes integers from doubles (Foundation's does not).
-struct JSONParser {
+/// Like Python's `json.loads`, it also reads `NaN`, `Infinity` and `-Infinity`: Python's
+/// `json.dumps` writes them for non-finite floats, so runtimes' logs hold them.
+package struct JSONParser {
   private let bytes: [UInt8]
   private var index = 0
   private var depth = 0
   private static let maximumDepth = 512
 
-  init(bytes: [UInt8]) {
+  package init(bytes: [UInt8]) {
     self.bytes = bytes
   }
 
-  mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+  package mutating func parseDocument() throws(JSONParseError) -> JSONValue {
     let value = try parseValue()
     skipWhitespace()
     guard index == bytes.count else { throw failure("unexpected text after the value") }
@@ -26,6 +28,8 @@ struct JSONParser {
     case UInt8(ascii: "t"): return try parseLiteral("true", .bool(true))
     case UInt8(ascii: "f"): return try parseLiteral("false", .bool(false))
     case UInt8(ascii: "n"): return try parseLiteral("null", .null)
+    case UInt8(ascii: "N"): return try parseLiteral("NaN", .double(.nan))
+    case UInt8(ascii: "I"): return try parseLiteral("Infinity", .double(.infinity))
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
     default: throw failure("unexpected character")
     }
@@ -164,7 +168,10 @@ struct JSONParser {
 
   private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
     let start = index
-    if peek() == UInt8(ascii: "-") { index += 1 }
+    if peek() == UInt8(ascii: "-") {
+      index += 1
+      if peek() == UInt8(ascii: "I") { return try parseLiteral("Infinity", .double(-.infinity)) }
+    }
     guard let first = peek(), isDigit(first) else { throw failure("invalid number") }
     if first == UInt8(ascii: "0") {
       index += 1

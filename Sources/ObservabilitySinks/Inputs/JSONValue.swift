@@ -17,6 +17,9 @@ public enum JSONValue: Hashable, Sendable {
   case object([(key: String, value: JSONValue)])
 
   /// Parses one JSON document (RFC 8259); throws ``JSONParseError`` with the byte offset.
+  ///
+  /// As Python's `json.loads` does, it also accepts `NaN`, `Infinity` and `-Infinity` (which
+  /// Python's `json.dumps` writes for non-finite floats) as doubles.
   public init(parsing text: String) throws(JSONParseError) {
     var parser = JSONParser(bytes: Array(text.utf8))
     self = try parser.parseDocument()

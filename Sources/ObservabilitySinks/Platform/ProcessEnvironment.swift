@@ -6,8 +6,9 @@
 
 /// The process environment, read without Foundation (which costs ≈ 9 MB of resident memory that
 /// a telemetry library has no business adding to its host).
-enum ProcessEnvironment {
-  static func current() -> [String: String] {
+package enum ProcessEnvironment {
+  /// The variables of this process, as `environ` holds them now.
+  package static func current() -> [String: String] {
     var values: [String: String] = [:]
     var index = 0
     while let entry = environ[index] {

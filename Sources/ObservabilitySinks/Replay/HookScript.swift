@@ -36,6 +36,8 @@ public struct HookScript: Sendable {
     self.times = times
   }
 
+  private static let longestSleepMilliseconds = 86_400_000.0
+
   private static func call(_ element: JSONValue, index: Int) throws(HookScriptError) -> Call {
     guard case .string(let hook)? = element["hook"] else {
       throw HookScriptError(index: index, reason: "missing \"hook\"")
@@ -64,8 +66,12 @@ public struct HookScript: Sendable {
     case "get_trace_id":
       return .traceID(forRun: try text("run_id"), label: element["label"].map(\.pythonString) ?? "")
     case "sleep":
-      guard let milliseconds = element["ms"]?.numberValue, milliseconds >= 0, milliseconds.isFinite else {
-        throw HookScriptError(index: index, reason: "sleep needs a non-negative \"ms\"")
+      // At most a day: a script is a test fixture, and a larger (or non-finite) "ms" is a typo
+      // that would hang the replay or overflow the conversion to a Duration.
+      guard let milliseconds = element["ms"]?.numberValue,
+        (0...Self.longestSleepMilliseconds).contains(milliseconds)
+      else {
+        throw HookScriptError(index: index, reason: "sleep needs an \"ms\" from 0 to 86400000 (a day)")
       }
       return .sleep(.microseconds(Int64(milliseconds * 1000)))
     default:
@@ -80,9 +86,28 @@ public struct HookScriptError: Error, Hashable, Sendable, CustomStringConvertibl
   public var index: Int?
   /// What is wrong.
   public var reason: String
+  /// For a run log: the file, as given to the reader.
+  package var file: String?
+  /// For a run log: the line, from 1.
+  package var line: Int?
 
-  /// A one-line message.
+  /// Creates an error about element `index` of a script.
+  init(index: Int?, reason: String) {
+    self.index = index
+    self.reason = reason
+  }
+
+  /// Creates an error about a line of a run log (its `index` is `line - 1`).
+  init(index: Int, reason: String, file: String, line: Int) {
+    self.index = index
+    self.reason = reason
+    self.file = file
+    self.line = line
+  }
+
+  /// A one-line message: `file:line: reason` for a run log, else naming the script element.
   public var description: String {
-    index.map { "script element \($0): \(reason)" } ?? "script: \(reason)"
+    if let file, let line { return "\(file):\(line): \(reason)" }
+    return index.map { "script element \($0): \(reason)" } ?? "script: \(reason)"
   }
 }

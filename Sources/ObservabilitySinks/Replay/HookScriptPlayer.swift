@@ -14,7 +14,8 @@ public struct HookScriptPlayer {
     public var traceID: String?
   }
 
-  /// How much of each scripted sleep to actually wait (1 = as written, 0 = not at all).
+  /// How much of each scripted sleep to actually wait (1 = as written, 0 = not at all); a
+  /// negative or NaN scale counts as 0, and a product too large for a `Duration` saturates.
   public var sleepScale: Double
 
   /// Creates a player.
@@ -39,9 +40,17 @@ public struct HookScriptPlayer {
         observations.append(
           Observation(call: index, runID: runID, label: label, traceID: sink.traceID(forRun: runID)))
       case .sleep(let duration):
-        NativeThread.sleep(duration * sleepScale)
+        NativeThread.sleep(Self.scaled(duration, by: sleepScale))
       }
     }
     return observations
+  }
+
+  /// `duration * scale` without the trap `Duration * Double` has past 2⁶³ attoseconds' worth.
+  package static func scaled(_ duration: Duration, by scale: Double) -> Duration {
+    let (seconds, attoseconds) = duration.components
+    let nanoseconds = (Double(seconds) + Double(attoseconds) / 1e18) * scale * 1e9
+    guard nanoseconds > 0 else { return .zero }
+    return nanoseconds < 9.2e18 ? .nanoseconds(Int64(nanoseconds)) : .nanoseconds(Int64.max)
   }
 }

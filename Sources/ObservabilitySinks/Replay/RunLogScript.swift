@@ -6,9 +6,25 @@ extension HookScript {
   /// `step` event is a step whose cumulative reward is the running sum, and the `final` event
   /// ends it (`completed`, `steps`, `total_reward`, `final_response` as the answer). A run whose log
   /// has no `final` event (an interrupted run) ends, not completed, at its last event. Unknown
-  /// event types are skipped; a line that is not a JSON object is an error.
+  /// event types are skipped. Lines end in LF or CRLF, a leading UTF-8 byte-order mark is ignored,
+  /// and so are blank lines. A bad line (not UTF-8, not a JSON object with a string `run_id`, or
+  /// a `timestamp` that is not ISO 8601 or lies outside 1970–2554, what OTLP can carry) is an
+  /// error naming `runPath` and the line.
   public init(runLog text: String, runPath: String) throws {
-    let events = try Self.events(ofRunLog: text)
+    let log = RunLog(bytes: Array(text.utf8), file: runPath)
+    if let first = log.badLines.first { throw first }
+    self.init(runLogEvents: log.events, runPath: runPath)
+  }
+
+  /// Reads a run log as ``init(runLog:runPath:)`` does, but skips bad lines instead of failing,
+  /// and returns why each was skipped: a log cut off mid-line by a crash still replays.
+  package init(runLog bytes: [UInt8], runPath: String, badLines: inout [HookScriptError]) {
+    let log = RunLog(bytes: bytes, file: runPath)
+    badLines += log.badLines
+    self.init(runLogEvents: log.events, runPath: runPath)
+  }
+
+  private init(runLogEvents events: [(runID: String, event: JSONValue)], runPath: String) {
     // The context event comes first but carries no task: take each run's first task and environment.
     var firstTask: [String: String] = [:]
     var firstEnvironment: [String: String] = [:]
@@ -67,24 +83,6 @@ extension HookScript {
     }
     self.init(calls: calls, times: times)
   }
-
-  private static func events(ofRunLog text: String) throws -> [(runID: String, event: JSONValue)] {
-    var events: [(runID: String, event: JSONValue)] = []
-    for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      guard !line.allSatisfy(\.isWhitespace) else { continue }
-      let event: JSONValue
-      do {
-        event = try JSONValue(parsing: String(line))
-      } catch {
-        throw HookScriptError(index: lineIndex, reason: "line \(lineIndex + 1) is not JSON: \(error)")
-      }
-      guard case .object = event, case .string(let runID)? = event["run_id"] else {
-        throw HookScriptError(index: lineIndex, reason: "line \(lineIndex + 1) is not an event with a run_id")
-      }
-      events.append((runID, event))
-    }
-    return events
-  }
 }
 
 /// What the run-log reader tracks per run.
@@ -93,12 +91,4 @@ private struct RunLogState {
   var lastTime: UInt64?
   var cumulativeReward = 0.0
   var ended = false
-}
-
-extension ISO8601Timestamp {
-  /// The instant in Unix nanoseconds; a naive timestamp is taken as UTC, as RLM runtimes log UTC.
-  public var unixNanoseconds: UInt64 {
-    let micros = localMicroseconds - (utcOffsetMicroseconds ?? 0)
-    return micros <= 0 ? 0 : UInt64(micros) * 1000
-  }
 }

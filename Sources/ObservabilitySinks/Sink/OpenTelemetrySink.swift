@@ -135,6 +135,9 @@ public final class OpenTelemetrySink: ObservabilitySink {
     worker?.beginShutdown(deadline: Deadline(after: exportTimeout))
   }
 
+  /// Whether anything recorded leaves the process (an exporter and its thread were set up).
+  package var hasExporter: Bool { worker != nil }
+
   /// The reference's status fields plus our counters.
   public func status() -> OpenTelemetrySinkStatus {
     var status = OpenTelemetrySinkStatus(

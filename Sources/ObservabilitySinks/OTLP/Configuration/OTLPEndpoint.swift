@@ -41,6 +41,7 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
         throw .invalidEndpoint(text, "the scheme \(scheme)://; use http://, https://, dns:/// or host:port")
       }
     } else if rest.hasPrefix("unix:") {
+      try Self.refuseInvalidCharacters(in: rest, host: false, text: text)
       target = String(rest)
       host = "localhost"
       schemeWantsTLS = nil
@@ -66,6 +67,7 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
     }
     guard !rest.isEmpty else { throw .invalidEndpoint(text, "it has no host") }
     let (parsedHost, port) = try Self.splitHostPort(rest, text: text)
+    try Self.refuseInvalidCharacters(in: parsedHost, host: true, text: text)
     host = parsedHost
     let portText = port ?? defaultPort
     guard let number = Int(portText), (1...65535).contains(number) else {
@@ -87,6 +89,24 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
     return String(text[..<schemeEnd]) + "<credentials>" + String(text[at...])
   }
 
+  /// Whitespace or a control character (a NUL would cut the target short at the C core) is
+  /// never part of a host name, an address or a socket path, nor is a bracket other than the
+  /// pair around an IPv6 address. A host is ASCII: the core does no IDNA, and a non-ASCII
+  /// character can even merge with the `:` after it into one `Character`.
+  private static func refuseInvalidCharacters(in part: some StringProtocol, host: Bool, text: String)
+    throws(OTLPConfigurationError)
+  {
+    guard
+      !part.unicodeScalars.contains(where: {
+        $0.value < 0x20 || $0.value == 0x7F || $0.properties.isWhitespace || $0 == "[" || $0 == "]"
+          || (host && !$0.isASCII)
+      })
+    else {
+      let rule = "a space, a control character, a stray bracket or a non-ASCII character (use xn--)"
+      throw .invalidEndpoint(text, "the host has \(rule)")
+    }
+  }
+
   private static func splitHostPort(_ authority: Substring, text: String) throws(OTLPConfigurationError) -> (
     String, String?
   ) {
@@ -95,6 +115,7 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
         throw .invalidEndpoint(text, "an IPv6 address misses its ]")
       }
       let host = String(authority[authority.index(after: authority.startIndex)..<close])
+      guard !host.isEmpty else { throw .invalidEndpoint(text, "it has no host") }
       let after = authority[authority.index(after: close)...]
       if after.isEmpty { return (host, nil) }
       guard after.hasPrefix(":") else {

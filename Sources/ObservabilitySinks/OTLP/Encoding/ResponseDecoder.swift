@@ -3,7 +3,7 @@ import CProtobufC
 
 /// What an OTLP receiver said about the items it could not accept.
 package struct PartialSuccess: Hashable, Sendable {
-  /// How many spans or data points were rejected.
+  /// How many spans or data points were rejected; never negative.
   package var rejected: Int
   /// Why, in the receiver's words.
   package var message: String
@@ -58,9 +58,11 @@ package enum ResponseDecoder {
 
   private static func partialSuccess(rejected: Int64, message: ProtobufCBinaryData) -> PartialSuccess? {
     let text = string(message)
+    // The field is int64: a negative count from a broken or hostile server counts nothing.
+    let count = Int(clamping: max(0, rejected))
     // An empty partial_success (0 rejected, no message) means full success.
-    guard rejected != 0 || !text.isEmpty else { return nil }
-    return PartialSuccess(rejected: Int(clamping: rejected), message: text)
+    guard count != 0 || !text.isEmpty else { return nil }
+    return PartialSuccess(rejected: count, message: text)
   }
 
   private static func string(_ data: ProtobufCBinaryData) -> String {
