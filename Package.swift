@@ -49,14 +49,19 @@ let package = Package(
       name: "ObservabilitySinksTesting",
       dependencies: ["ObservabilitySinks", "SinkSupport"]
     ),
+    // Reading what runtimes leave on disk — JSON, run logs, golden hook scripts — and playing it
+    // through a sink's package-level replay hooks (which keep the JSON types the reference passes
+    // through). Not a product: used by rlm-otel-replay, the tests, the fuzzers.
+    .target(name: "SinkReplay", dependencies: ["ObservabilitySinks", "SinkSupport"]),
     // Replays recorded hook calls (golden scripts, runtime run logs) through a sink from the environment.
-    .executableTarget(name: "RLMOtelReplay", dependencies: ["ObservabilitySinks", "SinkSupport"]),
+    .executableTarget(
+      name: "RLMOtelReplay", dependencies: ["ObservabilitySinks", "SinkReplay", "SinkSupport"]),
     // libFuzzer targets for every parser of untrusted input (scripts/fuzz.sh). Built normally, it
     // replays corpus files through the same checks instead (FuzzCorpusTests).
     .executableTarget(
       name: "SinkFuzz",
       dependencies: [
-        "ObservabilitySinks", "GRPCCoreClient", "SinkSupport",
+        "ObservabilitySinks", "SinkReplay", "GRPCCoreClient", "SinkSupport",
         .product(name: "Logging", package: "swift-log"),
       ],
       path: "Fuzz/SinkFuzz"
@@ -89,7 +94,7 @@ let package = Package(
     .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: [
-        "ObservabilitySinks", "ObservabilitySinksTesting", "TestSupport",
+        "ObservabilitySinks", "ObservabilitySinksTesting", "SinkReplay", "TestSupport",
         "SinkSupport",
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),

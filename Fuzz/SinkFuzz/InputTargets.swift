@@ -1,4 +1,5 @@
 import ObservabilitySinks
+import SinkReplay
 
 /// The JSON parser, the typed-input adapters and the ISO 8601 parser.
 enum InputTargets {

@@ -1,4 +1,5 @@
 import ObservabilitySinks
+import SinkReplay
 
 /// The run-log and hook-script readers, and playing what they read.
 enum ReplayTargets {

@@ -1,4 +1,5 @@
 import ObservabilitySinks
+import SinkReplay
 import SinkSupport
 
 /// The scripts the command line names, all read and checked before anything is sent.

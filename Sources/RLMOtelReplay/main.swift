@@ -1,6 +1,7 @@
 // rlm-otel-replay: replays recorded hook calls through a sink built from the environment.
 // `rlm-otel-replay --help` (ReplayOptions.usage) says what it reads, and what its exit status means.
 import ObservabilitySinks
+import SinkReplay
 
 #if canImport(Glibc)
   import Glibc

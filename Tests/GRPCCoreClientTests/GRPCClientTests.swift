@@ -174,7 +174,9 @@ struct GRPCClientTests {
       #expect(result.status == .ok)
       #expect(result.response == request)
     }
-    #expect(openFileDescriptorCount() <= descriptorsBefore + 4)
+    // A leak per call would hold 200 more; the slack is for the other suites running in this
+    // process at the same time, whose sockets and pipes come and go.
+    #expect(openFileDescriptorCount() <= descriptorsBefore + 40)
   }
 
   @Test func gzipCompressedRequestsRoundTrip() throws {

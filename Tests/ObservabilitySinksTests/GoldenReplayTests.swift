@@ -1,5 +1,6 @@
 import ObservabilitySinks
 import ObservabilitySinksTesting
+import SinkReplay
 import Testing
 
 @Suite("The reference's golden captures, replayed through the in-memory exporter")

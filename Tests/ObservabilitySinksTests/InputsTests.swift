@@ -1,4 +1,5 @@
 import ObservabilitySinks
+import SinkReplay
 import Testing
 
 @Suite("Typed inputs and the JSON adapter")

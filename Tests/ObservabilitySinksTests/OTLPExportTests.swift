@@ -1,5 +1,6 @@
 import Foundation
 import ObservabilitySinks
+import SinkReplay
 import SinkSupport
 import TestSupport
 import Testing

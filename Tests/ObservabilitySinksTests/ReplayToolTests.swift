@@ -1,4 +1,5 @@
 import ObservabilitySinks
+import SinkReplay
 import Testing
 
 @Suite("rlm-otel-replay as a user runs it: inputs named in every error, an honest exit status")

@@ -1,4 +1,5 @@
 import ObservabilitySinks
+import SinkReplay
 import Testing
 
 @Suite("What a run-log reader accepts, and how it names what it does not")
@@ -43,7 +44,7 @@ struct RunLogInputTests {
   @Test func nonFiniteFloatsAreReadAsPythonsJSONWritesThem() throws {
     let line = #"{"type": "step", "run_id": "r", "reward": NaN, "total": -Infinity, "max": Infinity}"#
     let script = try HookScript(runLog: line, runPath: "r.jsonl")
-    guard case .step(_, let event, let cumulative)? = script.calls.dropFirst().first else {
+    guard case .step(_, let event, let cumulative, _)? = script.calls.dropFirst().first else {
       Issue.record("no step in \(script.calls)")
       return
     }

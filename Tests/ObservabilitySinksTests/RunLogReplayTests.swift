@@ -1,5 +1,6 @@
 import ObservabilitySinks
 import ObservabilitySinksTesting
+import SinkReplay
 import Testing
 
 @Suite("Replaying a runtime's run log after the fact")

@@ -1,6 +1,7 @@
 import ObservabilitySinks
 import ObservabilitySinksTesting
 import ServiceContextModule
+import SinkReplay
 import SinkSupport
 import Testing
 import W3CTraceContext

@@ -3,11 +3,11 @@ import SinkSupport
 
 /// Reading environment variables the way the reference and the OpenTelemetry specification do.
 /// Every invalid value gets one warning naming the variable, and the default.
-public enum EnvironmentValues {
+package enum EnvironmentValues {
   /// The reference's boolean (`DSPY_RLM_*`): unset gives `defaultValue`; otherwise true exactly when
   /// the value, trimmed of whitespace (Python's `str.strip()`) and lower-cased, is `1`, `true`,
   /// `yes` or `on`.
-  public static func bool(_ value: String?, default defaultValue: Bool) -> Bool {
+  package static func bool(_ value: String?, default defaultValue: Bool) -> Bool {
     guard let value else { return defaultValue }
     return ["1", "true", "yes", "on"].contains(pythonStrip(value).lowercased())
   }

@@ -1,44 +1,24 @@
 /// What the reference makes of a value it passes straight to an attribute: Python's OpenTelemetry
 /// SDK keeps `str`, `bool`, `int` and `float` as they are, sends `None` as an empty value, and
-/// drops containers (with a warning). Kept for inputs read from JSON, so that a replayed `"reward": 1` is an int attribute
+/// drops containers (with a warning). Kept for inputs replayed from JSON (SinkReplay), so that a replayed `"reward": 1` is an int attribute
 /// as in the reference, while typed Swift callers get the typed attributes.
-enum PassedThrough: Hashable, Sendable {
+package enum PassedThrough: Hashable, Sendable {
   /// The attribute, with the JSON value's own type.
   case value(AttributeValue)
   /// No attribute at all.
   case omitted
-
-  init(_ json: JSONValue) {
-    switch json {
-    case .string(let text): self = .value(.string(text))
-    case .bool(let flag): self = .value(.bool(flag))
-    case .int(let number): self = .value(.int(number))
-    case .double(let number): self = .value(.double(number))
-    case .null: self = .value(.empty)
-    case .array, .object: self = .omitted
-    }
-  }
-
-  /// The JSON value's attribute when its type differs from what the typed input gives (`typed`),
-  /// else `nil`: most logs match the typed defaults, and then nothing is kept.
-  static func override(_ json: JSONValue?, typed: (AttributeValue) -> Bool) -> PassedThrough? {
-    guard let json else { return nil }
-    let passed = PassedThrough(json)
-    if case .value(let value) = passed, typed(value) { return nil }
-    return passed
-  }
 }
 
 /// The `rlm.step` attributes whose JSON type differs from the typed input's, if any. A class, so
 /// that a `StepEvent` on the hot path carries one pointer, not five optional values.
-final class StepAttributeTypes: Hashable, Sendable {
-  let step: PassedThrough?
-  let actionType: PassedThrough?
-  let reward: PassedThrough?
-  let success: PassedThrough?
-  let cumulativeReward: PassedThrough?
+package final class StepAttributeTypes: Hashable, Sendable {
+  package let step: PassedThrough?
+  package let actionType: PassedThrough?
+  package let reward: PassedThrough?
+  package let success: PassedThrough?
+  package let cumulativeReward: PassedThrough?
 
-  init(
+  package init(
     step: PassedThrough? = nil, actionType: PassedThrough? = nil, reward: PassedThrough? = nil,
     success: PassedThrough? = nil, cumulativeReward: PassedThrough? = nil
   ) {
@@ -50,23 +30,23 @@ final class StepAttributeTypes: Hashable, Sendable {
   }
 
   /// `nil` when every field matches its typed attribute.
-  var nonEmpty: StepAttributeTypes? {
+  package var nonEmpty: StepAttributeTypes? {
     [step, actionType, reward, success, cumulativeReward].allSatisfy { $0 == nil } ? nil : self
   }
 
-  func with(cumulativeReward: PassedThrough?) -> StepAttributeTypes? {
+  package func with(cumulativeReward: PassedThrough?) -> StepAttributeTypes? {
     StepAttributeTypes(
       step: step, actionType: actionType, reward: reward, success: success, cumulativeReward: cumulativeReward
     )
     .nonEmpty
   }
 
-  static func == (lhs: StepAttributeTypes, rhs: StepAttributeTypes) -> Bool {
+  package static func == (lhs: StepAttributeTypes, rhs: StepAttributeTypes) -> Bool {
     (lhs.step, lhs.actionType, lhs.reward, lhs.success, lhs.cumulativeReward)
       == (rhs.step, rhs.actionType, rhs.reward, rhs.success, rhs.cumulativeReward)
   }
 
-  func hash(into hasher: inout Hasher) {
+  package func hash(into hasher: inout Hasher) {
     hasher.combine(step)
     hasher.combine(actionType)
     hasher.combine(reward)
@@ -76,11 +56,16 @@ final class StepAttributeTypes: Hashable, Sendable {
 }
 
 /// The `rlm.run` attributes whose JSON type differs from the typed input's, if any.
-struct RunAttributeTypes: Hashable, Sendable {
-  var maxSteps: PassedThrough?
-  var model: PassedThrough?
+package struct RunAttributeTypes: Hashable, Sendable {
+  package var maxSteps: PassedThrough?
+  package var model: PassedThrough?
 
-  var nonEmpty: RunAttributeTypes? { maxSteps == nil && model == nil ? nil : self }
+  package init(maxSteps: PassedThrough? = nil, model: PassedThrough? = nil) {
+    self.maxSteps = maxSteps
+    self.model = model
+  }
+
+  package var nonEmpty: RunAttributeTypes? { maxSteps == nil && model == nil ? nil : self }
 }
 
 extension Array where Element == Attribute {

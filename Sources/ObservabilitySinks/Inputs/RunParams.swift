@@ -4,8 +4,6 @@ public struct RunParams: Hashable, Sendable {
   public var maxSteps: Int
   /// The model identifier (`rlm.model`); the reference's default is `"unknown"`.
   public var model: String
-  /// For params read from JSON: attributes whose JSON type the reference would pass through.
-  var passedThrough: RunAttributeTypes?
 
   /// Creates run parameters; absent values take the reference's defaults.
   public init(maxSteps: Int = 0, model: String = "unknown") {

@@ -13,12 +13,6 @@ public struct RunResult: Hashable, Sendable {
   public var startedAt: ISO8601Timestamp?
   /// When the run finished (ISO 8601).
   public var finishedAt: ISO8601Timestamp?
-  /// For results read from JSON with a non-boolean `completed`: Python's `str()` of it, which the
-  /// reference puts on `rlm.run_duration` (`"1"` for `1`).
-  var completedText: String?
-
-  /// The `completed` attribute of `rlm.run_duration`: `"True"`/`"False"` as Python writes booleans.
-  var completedLabel: String { completedText ?? (completed ? "True" : "False") }
 
   /// Creates a run result; absent values take the reference's defaults.
   public init(

@@ -11,8 +11,6 @@ public struct StepEvent: Hashable, Sendable {
   public var observation: StepObservation
   /// The reward of this step (`rlm.reward`).
   public var reward: Double
-  /// For events read from JSON: attributes whose JSON type the reference would pass through.
-  var passedThrough: StepAttributeTypes?
 
   /// Creates a step event.
   public init(

@@ -7,6 +7,8 @@ final class ActiveRun {
   let task: String
   let environment: String
   let params: RunParams
+  /// For runs replayed from JSON: the attributes whose JSON type the reference passes through.
+  let paramTypes: RunAttributeTypes?
   /// Where the next step span starts: the end of the previous step, or the run's start.
   var lastStepEnd: UInt64
   /// The run's `rlm.steps` and `rlm.reward` series, found on first use.
@@ -17,7 +19,7 @@ final class ActiveRun {
 
   init(
     runID: String, identity: SpanIdentity, startTime: UInt64, task: String, environment: String,
-    params: RunParams
+    params: RunParams, paramTypes: RunAttributeTypes? = nil
   ) {
     self.runID = runID
     self.identity = identity
@@ -25,12 +27,13 @@ final class ActiveRun {
     self.task = task
     self.environment = environment
     self.params = params
+    self.paramTypes = paramTypes
     lastStepEnd = startTime
   }
 
   func runRecord(endTime: UInt64, ending: RunEnding) -> RunSpanRecord {
     RunSpanRecord(
       identity: identity, startTime: startTime, endTime: endTime, runID: runID, task: task,
-      environment: environment, params: params, ending: ending)
+      environment: environment, params: params, paramTypes: paramTypes, ending: ending)
   }
 }

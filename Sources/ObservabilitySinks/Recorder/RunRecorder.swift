@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Each hook takes one lock, does one dictionary lookup, and hands finished spans to the queue;
 /// it never formats text, never allocates attribute lists and never touches the network.
-final class RunRecorder: Sendable {
+package final class RunRecorder: Sendable {
   private let state: LockedValue<RecorderState>
   private let queue: SpanQueue?
   let counters: SinkCounters
@@ -24,7 +24,7 @@ final class RunRecorder: Sendable {
 
   func runStarted(
     runID: String, task: String, environment: String, params: RunParams, parent: SpanParent?,
-    at time: UInt64? = nil
+    paramTypes: RunAttributeTypes? = nil, at time: UInt64? = nil
   ) {
     let now = time ?? UnixClock.now()
     let ended = state.withLock { state -> RunSpanRecord? in
@@ -35,7 +35,7 @@ final class RunRecorder: Sendable {
         traceState: parent?.traceState ?? "")
       let run = ActiveRun(
         runID: runID, identity: identity, startTime: now, task: task, environment: environment,
-        params: params)
+        params: params, paramTypes: paramTypes)
       let (replaced, evicted) = state.runs.insert(run)
       state.instruments?.runsCell(environment: environment, now: now).add(1)
       if let replaced {
@@ -51,7 +51,10 @@ final class RunRecorder: Sendable {
     if let ended { finish(.run(ended)) }
   }
 
-  func stepFinished(runID: String, event: StepEvent, cumulativeReward: Double, at time: UInt64? = nil) {
+  package func stepFinished(
+    runID: String, event: StepEvent, cumulativeReward: Double, types: StepAttributeTypes? = nil,
+    at time: UInt64? = nil
+  ) {
     let now = time ?? UnixClock.now()
     let record = state.withLock { state -> StepSpanRecord? in
       guard let run = state.runs[runID] else { return nil }
@@ -65,12 +68,16 @@ final class RunRecorder: Sendable {
       }
       return StepSpanRecord(
         identity: identity, startTime: min(start, now), endTime: now, runID: runID, event: event,
-        cumulativeReward: cumulativeReward)
+        cumulativeReward: cumulativeReward, types: types)
     }
     if let record { finish(.step(record)) }
   }
 
-  func runEnded(runID: String, result: RunResult, runPath: String, at time: UInt64? = nil) {
+  /// `completedText`: for results replayed from JSON with a non-boolean `completed`, Python's
+  /// `str()` of it, which the reference puts on `rlm.run_duration` (`"1"` for `1`).
+  package func runEnded(
+    runID: String, result: RunResult, runPath: String, completedText: String? = nil, at time: UInt64? = nil
+  ) {
     let now = time ?? UnixClock.now()
     let record = state.withLock { state -> RunSpanRecord? in
       guard let run = state.runs.remove(runID) else { return nil }
@@ -78,7 +85,9 @@ final class RunRecorder: Sendable {
       if let instruments = state.instruments, let duration = result.durationSeconds,
         instruments.acceptsHistogramValue(duration)
       {
-        instruments.durationCell(completed: result.completedLabel, now: now).record(
+        instruments.durationCell(
+          completed: completedText ?? (result.completed ? "True" : "False"), now: now
+        ).record(
           duration, bounds: instruments.bounds)
       }
       return run.runRecord(endTime: now, ending: .finished(result, runPath: runPath))

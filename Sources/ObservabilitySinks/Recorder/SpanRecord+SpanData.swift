@@ -55,7 +55,6 @@ extension StepSpanRecord {
 
   /// The step's attributes in the reference's order, with JSON types kept where they were given.
   private func attributes() -> [Attribute] {
-    let types = event.passedThrough
     var attributes = [Attribute("rlm.run_id", .string(runID))]
     attributes.reserveCapacity(6)
     attributes.append("rlm.step", .int(Int64(event.step)), passedThrough: types?.step)
@@ -84,8 +83,8 @@ extension RunSpanRecord {
       Attribute("rlm.environment", .string(environment)),
     ]
     attributes.append(
-      "rlm.max_steps", .int(Int64(params.maxSteps)), passedThrough: params.passedThrough?.maxSteps)
-    attributes.append("rlm.model", .string(params.model), passedThrough: params.passedThrough?.model)
+      "rlm.max_steps", .int(Int64(params.maxSteps)), passedThrough: paramTypes?.maxSteps)
+    attributes.append("rlm.model", .string(params.model), passedThrough: paramTypes?.model)
     var events: [SpanData.Event] = []
     let status: SpanData.Status
     switch ending {

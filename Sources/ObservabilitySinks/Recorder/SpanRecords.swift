@@ -22,6 +22,8 @@ struct StepSpanRecord: Sendable {
   var runID: String
   var event: StepEvent
   var cumulativeReward: Double
+  /// For steps replayed from JSON: the attributes whose JSON type the reference passes through.
+  var types: StepAttributeTypes?
 }
 
 /// A finished `rlm.run` span.
@@ -33,6 +35,7 @@ struct RunSpanRecord: Sendable {
   var task: String
   var environment: String
   var params: RunParams
+  var paramTypes: RunAttributeTypes?
   var ending: RunEnding
 }
 

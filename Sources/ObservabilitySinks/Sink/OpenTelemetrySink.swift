@@ -32,7 +32,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
 
   private let available: Bool
   private let detail: String
-  let recorder: RunRecorder?
+  package let recorder: RunRecorder?
   /// The parent given to this process through `TRACEPARENT`, read once.
   private let inheritedParent: SpanParent?
   private let worker: ExportWorker?
@@ -197,9 +197,9 @@ public final class OpenTelemetrySink: ObservabilitySink {
 
   /// Starts a run at `time` (Unix nanoseconds; `nil` is now), resolving its parent: `parent`, else
   /// `TRACEPARENT`, else the task's `ServiceContext`.
-  func startRun(
+  package func startRun(
     runID: String, task: String, environment: String, params: RunParams, parent: TraceParent?,
-    at time: UInt64?
+    paramTypes: RunAttributeTypes? = nil, at time: UInt64?
   ) {
     guard let recorder else { return }
     let resolved: SpanParent?
@@ -213,7 +213,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
       resolved = nil
     }
     recorder.runStarted(
-      runID: runID, task: task, environment: environment, params: params, parent: resolved, at: time)
+      runID: runID, task: task, environment: environment, params: params, parent: resolved,
+      paramTypes: paramTypes, at: time)
   }
 
   /// Records the step as an `rlm.step` child of the run's span, counts it in `rlm.steps` and its

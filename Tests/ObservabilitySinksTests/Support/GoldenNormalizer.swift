@@ -1,4 +1,5 @@
 import ObservabilitySinks
+import SinkReplay
 
 /// Puts exported spans and metrics in the canonical form of the golden `normalized.json` files:
 /// spans as a tree ordered by start time (ties by `rlm.step`), ids and times dropped, attributes as

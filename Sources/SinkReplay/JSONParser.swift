@@ -1,3 +1,5 @@
+import ObservabilitySinks
+
 /// A small RFC 8259 parser that distinguishes integers from doubles (Foundation's does not).
 /// Like Python's `json.loads`, it also reads `NaN`, `Infinity` and `-Infinity`: Python's
 /// `json.dumps` writes them for non-finite floats, so runtimes' logs hold them.

@@ -1,3 +1,5 @@
+import ObservabilitySinks
+
 /// The lines of a run log read as events, and the lines that are not, with why.
 ///
 /// Works on bytes, not `Character`s: Swift reads `"\r\n"` as one `Character`, so splitting a

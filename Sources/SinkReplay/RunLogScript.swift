@@ -1,3 +1,5 @@
+import ObservabilitySinks
+
 extension HookScript {
   /// Reads an RLM runtime's run log (`<run_id>.jsonl`: one event object per line, `type`
   /// `context`, `step` or `final`) as the hook calls the runtime made, at the times it logged.
@@ -10,7 +12,7 @@ extension HookScript {
   /// and so are blank lines. A bad line (not UTF-8, not a JSON object with a string `run_id`, or
   /// a `timestamp` that is not ISO 8601 or lies outside 1970–2554, what OTLP can carry) is an
   /// error naming `runPath` and the line.
-  public init(runLog text: String, runPath: String) throws {
+  package init(runLog text: String, runPath: String) throws {
     let log = RunLog(bytes: Array(text.utf8), file: runPath)
     if let first = log.badLines.first { throw first }
     self.init(runLogEvents: log.events, runPath: runPath)
@@ -49,7 +51,8 @@ extension HookScript {
         calls.append(
           .runStart(
             runID: runID, task: task, environment: environment,
-            params: RunParams(json: event["params"] ?? .object([]))))
+            params: RunParams(json: event["params"] ?? .object([])),
+            paramTypes: RunAttributeTypes.of(params: event["params"] ?? .object([]))))
         times.append(time)
       }
       runs[runID]?.lastTime = time
@@ -57,7 +60,10 @@ extension HookScript {
       case .string("step")?:
         let step = StepEvent(json: event)
         runs[runID]?.cumulativeReward += step.reward
-        calls.append(.step(runID: runID, event: step, cumulativeReward: runs[runID]?.cumulativeReward ?? 0))
+        calls.append(
+          .step(
+            runID: runID, event: step, cumulativeReward: runs[runID]?.cumulativeReward ?? 0,
+            types: StepAttributeTypes.of(event: event)))
         times.append(time)
       case .string("final")?:
         let result = RunResult(

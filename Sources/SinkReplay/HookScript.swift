@@ -1,15 +1,22 @@
+package import ObservabilitySinks
+
 /// A recorded sequence of hook calls, in the golden-fixture format: a JSON array whose elements
 /// have `hook` (`on_run_start`, `on_step`, `on_run_end`, `get_trace_id`, `sleep`) and that hook's
 /// arguments, with JSON types kept as given.
-public struct HookScript: Sendable {
+package struct HookScript: Sendable {
   /// One call of the script.
-  public enum Call: Sendable {
-    /// `on_run_start(run_id, task, environment, params)`.
-    case runStart(runID: String, task: String, environment: String, params: RunParams)
-    /// `on_step(run_id, event, cumulative_reward)`.
-    case step(runID: String, event: StepEvent, cumulativeReward: Double)
-    /// `on_run_end(run_id, result, run_path)`.
-    case runEnd(runID: String, result: RunResult, runPath: String)
+  package enum Call: Sendable {
+    /// `on_run_start(run_id, task, environment, params)`, with the `params` attributes whose JSON
+    /// type the reference passes through.
+    case runStart(
+      runID: String, task: String, environment: String, params: RunParams,
+      paramTypes: RunAttributeTypes? = nil)
+    /// `on_step(run_id, event, cumulative_reward)`, with the attributes whose JSON type the
+    /// reference passes through.
+    case step(runID: String, event: StepEvent, cumulativeReward: Double, types: StepAttributeTypes? = nil)
+    /// `on_run_end(run_id, result, run_path)`; `completedText` is Python's `str()` of a
+    /// non-boolean `completed`, as the reference labels `rlm.run_duration` with it.
+    case runEnd(runID: String, result: RunResult, runPath: String, completedText: String? = nil)
     /// Ask for the run's trace id and record the answer under `label`.
     case traceID(forRun: String, label: String)
     /// Wait this long.
@@ -17,13 +24,13 @@ public struct HookScript: Sendable {
   }
 
   /// The calls, in order.
-  public var calls: [Call]
+  package var calls: [Call]
   /// When each call happened, Unix nanoseconds, for scripts read from a runtime's log; empty,
   /// or `nil` for a call, means "when it is played".
-  public var times: [UInt64?] = []
+  package var times: [UInt64?] = []
 
   /// Parses a script; throws ``HookScriptError`` naming the element that is wrong.
-  public init(json text: String) throws {
+  package init(json text: String) throws {
     guard case .array(let elements) = try JSONValue(parsing: text) else {
       throw HookScriptError(index: nil, reason: "a script is a JSON array of hook calls")
     }
@@ -31,7 +38,7 @@ public struct HookScript: Sendable {
   }
 
   /// Creates a script from calls, optionally with the time of each.
-  public init(calls: [Call], times: [UInt64?] = []) {
+  package init(calls: [Call], times: [UInt64?] = []) {
     self.calls = calls
     self.times = times
   }
@@ -52,17 +59,20 @@ public struct HookScript: Sendable {
     case "on_run_start":
       return .runStart(
         runID: try text("run_id"), task: try text("task"), environment: try text("environment"),
-        params: RunParams(json: element["params"] ?? .object([])))
+        params: RunParams(json: element["params"] ?? .object([])),
+        paramTypes: RunAttributeTypes.of(params: element["params"] ?? .object([])))
     case "on_step":
       let cumulative = element["cumulative_reward"] ?? .double(0)
       return .step(
         runID: try text("run_id"),
-        event: StepEvent(json: element["event"] ?? .object([])).with(cumulativeReward: cumulative),
-        cumulativeReward: cumulative.numberValue ?? 0)
+        event: StepEvent(json: element["event"] ?? .object([])),
+        cumulativeReward: cumulative.numberValue ?? 0,
+        types: StepAttributeTypes.of(event: element["event"] ?? .object([]), cumulativeReward: cumulative))
     case "on_run_end":
       return .runEnd(
         runID: try text("run_id"), result: RunResult(json: element["result"] ?? .object([])),
-        runPath: element["run_path"].map(\.pythonString) ?? "")
+        runPath: element["run_path"].map(\.pythonString) ?? "",
+        completedText: RunResult.completedText(json: element["result"] ?? .object([])))
     case "get_trace_id":
       return .traceID(forRun: try text("run_id"), label: element["label"].map(\.pythonString) ?? "")
     case "sleep":
@@ -81,11 +91,11 @@ public struct HookScript: Sendable {
 }
 
 /// Why a hook script could not be read.
-public struct HookScriptError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct HookScriptError: Error, Hashable, Sendable, CustomStringConvertible {
   /// The index of the offending element, if the problem is in one.
-  public var index: Int?
+  package var index: Int?
   /// What is wrong.
-  public var reason: String
+  package var reason: String
   /// For a run log: the file, as given to the reader.
   package var file: String?
   /// For a run log: the line, from 1.
@@ -106,7 +116,7 @@ public struct HookScriptError: Error, Hashable, Sendable, CustomStringConvertibl
   }
 
   /// A one-line message: `file:line: reason` for a run log, else naming the script element.
-  public var description: String {
+  package var description: String {
     if let file, let line { return "\(file):\(line): \(reason)" }
     return index.map { "script element \($0): \(reason)" } ?? "script: \(reason)"
   }

@@ -1,6 +1,8 @@
+package import ObservabilitySinks
+
 extension JSONValue {
   /// The value as compact JSON text (RFC 8259), members in their order.
-  public var jsonText: String {
+  package var jsonText: String {
     var out = ""
     write(to: &out)
     return out
@@ -56,7 +58,7 @@ extension JSONValue {
 
 extension StatusValue {
   /// The value as JSON.
-  public var json: JSONValue {
+  package var json: JSONValue {
     switch self {
     case .string(let value): return .string(value)
     case .bool(let value): return .bool(value)
