@@ -39,7 +39,7 @@ public struct ISO8601Timestamp: Hashable, Sendable, CustomStringConvertible {
   /// Saturating, never trapping: every accepted text (years 0001 to 9999, any offset) converts.
   /// Instants before 1970-01-01T00:00:00Z give 0 and instants after
   /// 2554-07-21T23:34:33.709551Z (the last microsecond below 2⁶⁴ ns) give `UInt64.max`, the
-  /// ends of what an OTLP timestamp can carry. ``isRepresentableInUnixNanoseconds`` says whether
+  /// ends of what an OTLP timestamp can carry. `isRepresentableInUnixNanoseconds` says whether
   /// the value was clamped.
   public var unixNanoseconds: UInt64 {
     let micros = utcMicroseconds
