@@ -42,6 +42,10 @@ struct RetryPolicyTests {
   @Test func theServersDelayWins() {
     #expect(RetryPolicy().delay(afterAttempt: 3, serverDelay: .milliseconds(700)) == .milliseconds(700))
     #expect(RetryPolicy().delay(afterAttempt: 1, serverDelay: .seconds(-5)) == .zero)
+    // A server asking for years gets the longest delay honoured, not a parked export.
+    #expect(
+      RetryPolicy().delay(afterAttempt: 1, serverDelay: .seconds(3_000_000_000))
+        == RetryPolicy.longestServerDelay)
   }
 
   @Test(arguments: [
@@ -56,5 +60,16 @@ struct RetryPolicyTests {
       #expect(delay >= RetryPolicy.minimumBackoff)
       #expect(delay <= .seconds(Int64.max))
     }
+  }
+}
+
+/// What a server says reaches the log as one safe line.
+@Suite("Server text in the log")
+struct ServerTextTests {
+  @Test func controlCharactersBecomeSpacesAndLongTextIsCut() {
+    #expect(ServerText.forLog("bad\nforged: line\r\u{1B}[31m") == "bad forged: line  [31m")
+    let long = ServerText.forLog(String(repeating: "x", count: 10_000))
+    #expect(long.count == ServerText.longest + 1 && long.hasSuffix("…"))
+    #expect(ServerText.forLog("ünïcode stays") == "ünïcode stays")
   }
 }

@@ -1,5 +1,7 @@
-/// A timestamp as an RLM runtime logs it, parsed the way Python's `datetime.fromisoformat`
-/// (3.11) reads it, so that run durations match the reference to the microsecond.
+/// A timestamp as an RLM runtime has it: ISO 8601 text, parsed the way Python's
+/// `datetime.fromisoformat` (3.11) reads it so that run durations match the reference to the
+/// microsecond, or Unix time, or a `ContinuousClock` instant (see `init(unixNanoseconds:)`,
+/// `init(unixSeconds:)`, `init(_:)` and ``now``).
 ///
 /// Accepted: `YYYY-MM-DD` or `YYYYMMDD`, optionally followed by any one separator character and a
 /// time `HH[:MM[:SS[.fff…]]]` (or `HHMM[SS]`), optionally followed by `Z` or an offset
@@ -19,6 +21,13 @@ public struct ISO8601Timestamp: Hashable, Sendable, CustomStringConvertible {
     localMicroseconds = local
     utcOffsetMicroseconds = offset
     description = text
+  }
+
+  /// A timestamp from its parts (the Unix-time initializers build the text).
+  init(localMicroseconds: Int64, utcOffsetMicroseconds: Int64?, description: String) {
+    self.localMicroseconds = localMicroseconds
+    self.utcOffsetMicroseconds = utcOffsetMicroseconds
+    self.description = description
   }
 
   /// Seconds from `earlier` to `self`, as `(self - earlier).total_seconds()` in Python; `nil` when

@@ -164,14 +164,34 @@ enum OTLPResults {
     firstOfItsKind: @autoclosure () -> Bool
   ) -> ExportResult {
     guard result.status == .ok else {
-      return .failure("\(result.status.name): \(result.message)")
+      return .failure("\(result.status.name): \(ServerText.forLog(result.message))")
     }
-    guard let partialSuccess else { return .success }
+    guard let received = partialSuccess else { return .success }
+    let partialSuccess = PartialSuccess(
+      rejected: received.rejected, message: ServerText.forLog(received.message))
     if firstOfItsKind() {
       logger.warning(
         "the OTLP receiver rejected \(partialSuccess.rejected) \(kind): \(partialSuccess.message) (logged once; all rejections are counted)"
       )
     }
     return .partialSuccess(rejected: partialSuccess.rejected, message: partialSuccess.message)
+  }
+}
+
+/// Text a server sent (a status message, a partial-success message), made safe for one log line
+/// and `status().lastError`: control characters (newlines too) become spaces, and it is cut to
+/// 512 characters, so a hostile server can neither forge log lines nor flood the log.
+enum ServerText {
+  static let longest = 512
+
+  static func forLog(_ text: String) -> String {
+    var out = ""
+    var count = 0
+    for scalar in text.unicodeScalars {
+      guard count < longest else { return out + "…" }
+      out.unicodeScalars.append(scalar.properties.generalCategory == .control ? " " : scalar)
+      count += 1
+    }
+    return out
   }
 }

@@ -43,12 +43,16 @@ public struct RetryPolicy: Hashable, Sendable {
   /// attempts must not turn into a busy loop.
   package static let minimumBackoff: Duration = .milliseconds(1)
 
+  /// The longest `RetryInfo` delay honoured: a server asking for more (a hostile or broken one can
+  /// ask for years) gets this, so an export with no time limit cannot be parked for good.
+  package static let longestServerDelay: Duration = .seconds(300)
+
   /// The wait before attempt `attempt + 1` (attempt counts from 1): the server's delay, else a
   /// random duration between half the backoff bound and the bound. Any settings give a finite
   /// wait of at least ``minimumBackoff``: a multiplier below 1 (or not a number) counts as 1,
   /// durations beyond what a `Double` of nanoseconds holds saturate.
   package func delay(afterAttempt attempt: Int, serverDelay: Duration?) -> Duration {
-    if let serverDelay { return max(serverDelay, .zero) }
+    if let serverDelay { return min(max(serverDelay, .zero), Self.longestServerDelay) }
     let limit = max(Self.seconds(maxBackoff), Self.seconds(Self.minimumBackoff))
     var bound = min(limit, max(Self.seconds(initialBackoff), Self.seconds(Self.minimumBackoff)))
     let growth = multiplier.isFinite && multiplier > 1 ? multiplier : 1
