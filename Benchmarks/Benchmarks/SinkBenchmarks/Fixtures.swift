@@ -73,7 +73,7 @@ enum Inputs {
   static let step = StepEvent(
     step: 1,
     action: StepAction(
-      action: "run_python", code: "import math\nresult = sum(math.sqrt(i) for i in range(100))\n"),
+      type: "run_python", code: "import math\nresult = sum(math.sqrt(i) for i in range(100))\n"),
     observation: StepObservation(success: true, output: "result = 661.4629471031477 (float), ok"), reward: 0.1
   )
   static let result = RunResult(
