@@ -69,22 +69,19 @@ extension Duration {
   package var isUnlimited: Bool { self >= Deadline.horizon }
 
   /// Whole nanoseconds, clamped to `0...Int64.max`.
-  package var saturatingNanoseconds: Int64 {
-    let (seconds, attoseconds) = components
-    guard self > .zero else { return 0 }
-    let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-    if overflow { return .max }
-    let (total, sumOverflow) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
-    return sumOverflow ? .max : total
-  }
+  package var saturatingNanoseconds: Int64 { saturatingCount(perSecond: 1_000_000_000) }
 
   /// Whole milliseconds, clamped to `0...Int64.max`.
-  package var saturatingMilliseconds: Int64 {
+  package var saturatingMilliseconds: Int64 { saturatingCount(perSecond: 1000) }
+
+  /// Whole units of `1 / perSecond` seconds, clamped to `0...Int64.max`.
+  private func saturatingCount(perSecond: Int64) -> Int64 {
     let (seconds, attoseconds) = components
     guard self > .zero else { return 0 }
-    let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+    let (whole, overflow) = seconds.multipliedReportingOverflow(by: perSecond)
     if overflow { return .max }
-    let (total, sumOverflow) = whole.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+    let (total, sumOverflow) = whole.addingReportingOverflow(
+      attoseconds / (1_000_000_000_000_000_000 / perSecond))
     return sumOverflow ? .max : total
   }
 

@@ -210,20 +210,24 @@ final class ExportWorker: Sendable {
 
   /// Reports spans the hooks dropped since the last look (they count; the export thread logs).
   private func reportDrops(since reported: inout Int, to problems: inout ProblemLog) {
-    let dropped = counters.spansDropped.load(ordering: .relaxed)
-    guard dropped > reported else { return }
-    problems.record(
-      .spanDrop, items: dropped - reported, reason: "it holds \(queue.capacity) spans", at: .now)
-    reported = dropped
+    report(.spanDrop, count: counters.spansDropped.load(ordering: .relaxed), since: &reported, to: &problems)
   }
 
   /// Reports runs the active-run bound pushed out since the last look.
   private func reportEvictions(since reported: inout Int, to problems: inout ProblemLog) {
-    let evicted = counters.runsEvicted.load(ordering: .relaxed)
-    guard evicted > reported else { return }
-    problems.record(
-      .runEviction, items: evicted - reported, reason: "more than \(log.maxActiveRuns) active runs", at: .now)
-    reported = evicted
+    report(
+      .runEviction, count: counters.runsEvicted.load(ordering: .relaxed), since: &reported, to: &problems)
+  }
+
+  /// Logs what a counter the hooks keep gained since `reported`.
+  private func report(
+    _ kind: ProblemLog.Kind, count: Int, since reported: inout Int, to problems: inout ProblemLog
+  ) {
+    guard count > reported else { return }
+    let reason =
+      kind == .spanDrop ? "it holds \(queue.capacity) spans" : "more than \(log.maxActiveRuns) active runs"
+    problems.record(kind, items: count - reported, reason: reason, at: .now)
+    reported = count
   }
 
   private func exportMetrics(deadline: Deadline?, problems: inout ProblemLog) -> Bool {
