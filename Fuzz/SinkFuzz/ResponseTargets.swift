@@ -13,13 +13,16 @@ enum ResponseTargets {
     }
   }
 
-  /// A server's retry delay is never negative, and the policy honours it as given.
+  /// A server's retry delay is never negative, and the policy honours it as given up to the
+  /// longest delay it accepts.
   static func statusDetails(_ bytes: [UInt8]) {
     let result = UnaryResult(
       status: .resourceExhausted, message: "",
       trailingMetadata: [GRPCMetadataEntry(key: UnaryResult.statusDetailsKey, value: bytes)])
     guard let delay = result.retryDelay else { return }
     invariant(delay >= .zero, "negative retry delay \(delay)")
-    invariant(RetryPolicy().delay(afterAttempt: 1, serverDelay: delay) == delay, "server delay not honoured")
+    invariant(
+      RetryPolicy().delay(afterAttempt: 1, serverDelay: delay) == min(delay, RetryPolicy.longestServerDelay),
+      "server delay not honoured")
   }
 }
