@@ -51,7 +51,12 @@ run() {
   echo "== $name: exit status $status, $reports report(s), build $((built - start)) s, suite $((SECONDS - built)) s" >&2
   if [ "$status" -ne 0 ] || [ "$reports" -ne 0 ]; then
     grep -E -A 40 'WARNING: ThreadSanitizer|ERROR: (AddressSanitizer|LeakSanitizer)' "$log" | head -n 400 >&2 || true
-    grep -E '^✘|error:|failed' "$log" | head -n 40 >&2 || true
+    # Which tests failed and why (Swift Testing marks them ✘, XCTest says error:), then the log's
+    # end, which shows a crash or a hang that named no test.
+    echo "== $name: failing tests" >&2
+    grep -E '✘|error: ' "$log" | grep -v ' started\.$' | head -n 60 >&2 || true
+    echo "== $name: the last 40 lines of the log" >&2
+    tail -n 40 "$log" >&2
     echo "== $name: FAILED (full log: $log)" >&2
     return 1
   fi

@@ -22,17 +22,25 @@ struct ReplayInputs {
       } catch {
         throw InputError("\(path): cannot read: \(error)")
       }
-      if options.runLogs {
-        try readRunLog(bytes, path: path)
+      if options.runLogs || options.trajectories {
+        try readLog(bytes, path: path, trajectory: options.trajectories)
       } else {
         scripts.append(try Self.script(bytes, path: path))
       }
     }
+    // The logs of one recursive run (a file per run, or one file with every run) play as one
+    // timeline, so that child runs join their parent's trace.
+    if options.runLogs || options.trajectories {
+      scripts = [HookScript.mergedByTime(scripts)]
+    }
   }
 
-  private mutating func readRunLog(_ bytes: [UInt8], path: String) throws(InputError) {
+  private mutating func readLog(_ bytes: [UInt8], path: String, trajectory: Bool) throws(InputError) {
     var badLines: [HookScriptError] = []
-    let script = HookScript(runLog: bytes, runPath: path, badLines: &badLines)
+    let script =
+      trajectory
+      ? HookScript(trajectory: bytes, file: path, badLines: &badLines)
+      : HookScript(runLog: bytes, runPath: path, badLines: &badLines)
     if script.calls.isEmpty, let first = badLines.first {
       // Nothing usable at all: a wrong file (binary, a hook script), not a damaged log.
       throw InputError(

@@ -3,12 +3,17 @@ struct ReplayOptions {
   static let usage = """
     usage: rlm-otel-replay SCRIPT.json [--driver-out FILE] [--sleep-scale X] [--exit-without-shutdown]
            rlm-otel-replay --jsonl RUN.jsonl [RUN.jsonl ...]
+           rlm-otel-replay --trajectory TRAJECTORY.jsonl [...]
 
     Sends recorded hook calls through a sink configured by the environment (DSPY_RLM_OTEL_ENABLED=true,
     OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_* variables), then flushes and shuts it down.
 
     SCRIPT.json              a hook script (the golden-fixture format); any fault refuses the file
-    --jsonl RUN.jsonl ...    RLM runtime run logs, one event per line (LF or CRLF; a UTF-8 BOM is fine)
+    --jsonl RUN.jsonl ...    RLM runtime run logs, one event per line (LF or CRLF; a UTF-8 BOM is fine);
+                             the logs of a recursive run (depth, parent_run_id on their lines) replay
+                             as one timeline, each child in its parent's trace
+    --trajectory FILE ...    rlm-code trajectory logs (TrajectoryLogger JSONL): runs, iterations,
+                             model calls (chat spans) and child runs, as one trace per recursion
     --driver-out FILE        write the sink's status and every get_trace_id answer to FILE
     --sleep-scale X          wait X times each scripted sleep (0 to 1000; default 1)
     --exit-without-shutdown  leave delivery to the exit-time flush (to check it)
@@ -25,6 +30,7 @@ struct ReplayOptions {
 
   var inputs: [String] = []
   var runLogs = false
+  var trajectories = false
   var driverOut: String?
   var sleepScale = 1.0
   var exitWithoutShutdown = false
@@ -48,6 +54,7 @@ struct ReplayOptions {
         }
         sleepScale = scale
       case "--jsonl": runLogs = true
+      case "--trajectory": trajectories = true
       case "--exit-without-shutdown": exitWithoutShutdown = true
       case "-h", "--help":
         help = true
@@ -58,7 +65,10 @@ struct ReplayOptions {
       }
       index += 1
     }
-    guard !inputs.isEmpty, runLogs || inputs.count == 1 else { throw UsageError(Self.usage) }
+    guard !(runLogs && trajectories) else {
+      throw UsageError("--jsonl and --trajectory do not mix\n\(Self.usage)")
+    }
+    guard !inputs.isEmpty, runLogs || trajectories || inputs.count == 1 else { throw UsageError(Self.usage) }
   }
 }
 

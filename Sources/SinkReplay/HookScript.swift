@@ -18,6 +18,9 @@ package struct HookScript: Sendable {
     /// non-boolean `completed`, as the reference labels `rlm.run_duration` with it.
     case runEnd(runID: String, result: RunResult, runPath: String, completedText: String? = nil)
     /// Ask for the run's trace id and record the answer under `label`.
+    /// A model call, from `startTime` to `endTime` (Unix nanoseconds); the call's own instants are
+    /// not used.
+    case modelCall(runID: String, call: LLMCall, startTime: UInt64, endTime: UInt64)
     case traceID(forRun: String, label: String)
     /// Wait this long.
     case sleep(Duration)

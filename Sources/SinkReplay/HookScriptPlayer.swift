@@ -40,6 +40,8 @@ package struct HookScriptPlayer {
       case .runEnd(let runID, let result, let runPath, let completedText):
         sink.recorder?.runEnded(
           runID: runID, result: result, runPath: runPath, completedText: completedText, at: time)
+      case .modelCall(let runID, let call, let startTime, let endTime):
+        sink.recorder?.modelCallFinished(runID: runID, call: call, startTime: startTime, endTime: endTime)
       case .traceID(forRun: let runID, let label):
         observations.append(
           Observation(call: index, runID: runID, label: label, traceID: sink.traceID(forRun: runID)))

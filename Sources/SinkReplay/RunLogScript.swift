@@ -50,8 +50,7 @@ extension HookScript {
         order.append(runID)
         calls.append(
           .runStart(
-            runID: runID, task: task, environment: environment,
-            params: RunParams(json: event["params"] ?? .object([])),
+            runID: runID, task: task, environment: environment, params: Self.runParams(event),
             paramTypes: RunAttributeTypes.of(params: event["params"] ?? .object([]))))
         times.append(time)
       }
@@ -71,7 +70,8 @@ extension HookScript {
           steps: event["steps"]?.integerValue ?? 0,
           totalReward: event["total_reward"]?.numberValue ?? 0,
           finalAnswer: (event["final_answer"] ?? event["final_response"]).flatMap(\.truthyText),
-          startedAt: runs[runID]?.startedAt, finishedAt: timestamp)
+          startedAt: runs[runID]?.startedAt, finishedAt: timestamp,
+          usage: event["usage"].flatMap(Self.usageReport))
         calls.append(.runEnd(runID: runID, result: result, runPath: runPath))
         times.append(time)
         runs[runID]?.ended = true
@@ -87,7 +87,101 @@ extension HookScript {
           runPath: runPath))
       times.append(state.lastTime)
     }
+    Self.endStepsWhenTheNextLineBegins(calls, &times)
     self.init(calls: calls, times: times)
+  }
+
+  /// rlm-code stamps a step's line when its action starts (after planning), and writes the line
+  /// when the action is done: a delegate step's children run after its timestamp. So a step is
+  /// played when the next line of its run begins (the next step, or the final line), and child
+  /// runs fall inside the step that started them.
+  private static func endStepsWhenTheNextLineBegins(_ calls: [Call], _ times: inout [UInt64?]) {
+    var pendingStep: [String: Int] = [:]
+    for (index, call) in calls.enumerated() {
+      guard case .step(let runID, _, _, _) = call, let time = times[index] else {
+        if case .runEnd(let runID, _, _, _) = call, let step = pendingStep.removeValue(forKey: runID),
+          let time = times[index]
+        {
+          times[step] = time
+        }
+        continue
+      }
+      if let previous = pendingStep[runID] { times[previous] = time }
+      pendingStep[runID] = index
+    }
+  }
+}
+
+extension HookScript {
+  /// A run's parameters from its first event: its `params` if it has them, and the `depth` and
+  /// `parent_run_id` rlm-code writes on every line of a child run's log.
+  fileprivate static func runParams(_ event: JSONValue) -> RunParams {
+    var params = RunParams(json: event["params"] ?? .object([]))
+    if params.parentRunID == nil { params.parentRunID = event["parent_run_id"].flatMap(\.truthyText) }
+    if params.depth == nil { params.depth = event["depth"]?.integerValue }
+    return params
+  }
+
+  /// A `final` line's `usage`: an object, or the Python `repr` of one that rlm-code 0.1.13
+  /// writes there (`"{'total_calls': 3, …}"`), read back when it holds only numbers and names.
+  fileprivate static func usageReport(_ value: JSONValue) -> UsageReport? {
+    var value = value
+    if case .string(let text) = value {
+      let json = text.replacing("'", with: "\"").replacing("None", with: "null")
+      guard let parsed = try? JSONValue(parsing: json) else { return nil }
+      value = parsed
+    }
+    return UsageReport(json: value, roles: value["roles"])
+  }
+
+  /// The calls of several scripts in one timeline: each run's calls keep their order, and runs
+  /// interleave by time (a call without a time goes with the call before it; at equal times the
+  /// run that came first goes first). Run logs of a recursive run are written one run after the
+  /// other; merged, a child starts while its parent is active, so it joins the parent's trace.
+  package static func mergedByTime(_ scripts: [HookScript]) -> HookScript {
+    var runs: [[(time: UInt64, call: Call, stamp: UInt64?)]] = []
+    var runIndex: [String: Int] = [:]
+    for script in scripts {
+      for (index, call) in script.calls.enumerated() {
+        let key = call.runID ?? ""
+        let run = runIndex[key] ?? runs.count
+        if run == runs.count {
+          runIndex[key] = run
+          runs.append([])
+        }
+        let stamp = index < script.times.count ? script.times[index] : nil
+        runs[run].append((stamp ?? runs[run].last?.time ?? 0, call, stamp))
+      }
+    }
+    // A k-way merge of the runs' sequences; runs are few, so a linear scan per call is enough.
+    var next = Array(repeating: 0, count: runs.count)
+    var calls: [Call] = []
+    var times: [UInt64?] = []
+    while true {
+      var best: Int?
+      for run in runs.indices where next[run] < runs[run].count {
+        if let current = best, runs[current][next[current]].time <= runs[run][next[run]].time { continue }
+        best = run
+      }
+      guard let run = best else { break }
+      let entry = runs[run][next[run]]
+      next[run] += 1
+      calls.append(entry.call)
+      times.append(entry.stamp)
+    }
+    return HookScript(calls: calls, times: times)
+  }
+}
+
+extension HookScript.Call {
+  /// The run the call is about, if any.
+  var runID: String? {
+    switch self {
+    case .runStart(let runID, _, _, _, _), .step(let runID, _, _, _), .runEnd(let runID, _, _, _),
+      .modelCall(let runID, _, _, _), .traceID(forRun: let runID, _):
+      return runID
+    case .sleep: return nil
+    }
   }
 }
 

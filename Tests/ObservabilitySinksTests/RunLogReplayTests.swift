@@ -30,8 +30,9 @@ struct RunLogReplayTests {
     let steps = spans.filter { $0.name == "rlm.step" && $0.traceID == run.traceID }.sorted {
       $0.startTimeUnixNano < $1.startTimeUnixNano
     }
-    #expect(steps.map(\.startTimeUnixNano) == [start, start + 1_250_000_000])
-    #expect(steps.map(\.endTimeUnixNano) == [start + 1_250_000_000, start + 1_500_000_000])
+    // A step's line is stamped when its action starts: the step ends when the next line begins.
+    #expect(steps.map(\.startTimeUnixNano) == [start, start + 1_500_000_000])
+    #expect(steps.map(\.endTimeUnixNano) == [start + 1_500_000_000, start + 2_000_000_000])
     #expect(steps.map { $0.attribute("rlm.cumulative_reward") } == [.double(0.5), .double(0.75)])
     let duration = try #require(test.histogramPoints("rlm.run_duration").first)
     #expect(duration.sum == 2.0)

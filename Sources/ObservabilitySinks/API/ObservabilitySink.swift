@@ -21,6 +21,15 @@ public protocol ObservabilitySink: AnyObject, Sendable {
 
   /// A run has ended.
   func onRunEnd(runID: String, result: RunResult, runPath: String) throws
+
+  /// A language model call of a run has returned (beyond the reference: Swift runtimes report
+  /// their sub-LM calls here). Sinks that do not record calls ignore it: the default does nothing.
+  func onLLMCall(runID: String, call: LLMCall) throws
+}
+
+extension ObservabilitySink {
+  /// Ignores the call: the reference's sinks know no model calls.
+  public func onLLMCall(runID: String, call: LLMCall) throws {}
 }
 
 /// A sink's status, with a dictionary form equal to the reference's `status()` dict.

@@ -58,6 +58,11 @@ public final class RLMObservability: Sendable {
     forEachSink("onRunEnd") { try $0.onRunEnd(runID: runID, result: result, runPath: runPath) }
   }
 
+  /// Forwards `onLLMCall` to every sink (those that do not record calls ignore it).
+  public func onLLMCall(runID: String, call: LLMCall) {
+    forEachSink("onLLMCall") { try $0.onLLMCall(runID: runID, call: call) }
+  }
+
   private func current() -> [any ObservabilitySink] {
     sinks.withLock { $0 }
   }

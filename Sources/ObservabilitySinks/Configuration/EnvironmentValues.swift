@@ -84,6 +84,23 @@ struct EnvironmentReader {
     return choice
   }
 
+  /// A comma list of convention names (`genai`, `openinference`); an unknown name is skipped with
+  /// a warning, the others are kept.
+  func conventions(_ name: String) -> LLMConventions? {
+    guard let value = text(name) else { return nil }
+    var conventions: LLMConventions = []
+    for entry in value.split(separator: ",") {
+      let word = String(entry).trimmingWhitespace().lowercased()
+      guard !word.isEmpty else { continue }
+      guard let convention = LLMConventions.names[word] else {
+        warn(name, value, "'\(word)' is not one of genai, openinference; it is skipped")
+        continue
+      }
+      conventions.insert(convention)
+    }
+    return conventions
+  }
+
   /// `OTEL_TRACES_EXPORTER`-style lists: the first entry, which must be otlp, console or none.
   func exporterKind(_ name: String) -> ExporterKind? {
     guard let value = text(name) else { return nil }

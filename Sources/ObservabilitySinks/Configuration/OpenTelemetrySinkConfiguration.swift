@@ -98,6 +98,13 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   /// more than N active runs") and is exported, and `status().runsEvicted` counts it. A runtime
   /// that crashes mid-run never ends its runs; this keeps a long-lived process's memory bounded.
   public var maxActiveRuns: Int?
+  /// The LLM-observability conventions added to spans and metrics; `nil` reads
+  /// `DSPY_RLM_OTEL_CONVENTIONS` and `OTEL_SEMCONV_STABILITY_OPT_IN` (none by default).
+  public var conventions: LLMConventions?
+  /// Whether the prompts and responses of ``LLMCall``s are recorded on their spans; `nil` reads
+  /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (off by default: prompts can hold
+  /// private data). The reference's `code_execution` and `output` events are not affected.
+  public var captureMessageContent: Bool?
   /// The environment the standard variables are read from; `nil` is the process's.
   public var environment: [String: String]?
   /// Where the sink's warnings go: invalid settings, failed exports, dropped spans.

@@ -1,3 +1,5 @@
+import SinkSupport
+
 /// One environment variable the sink reads: its name, whether it also exists per signal, how it
 /// is parsed (with the warning an invalid value gets), and its default as the docs state it.
 struct EnvironmentSetting<Value>: Sendable {
@@ -52,6 +54,30 @@ enum SettingsTable {
   static let maxActiveRuns = EnvironmentSetting<Int>(
     name: "DSPY_RLM_OTEL_MAX_ACTIVE_RUNS", isPerSignal: false, defaultDescription: "10000"
   ) { reader, name in reader.positiveInt(name) }
+
+  static let conventions = EnvironmentSetting<LLMConventions>(
+    name: "DSPY_RLM_OTEL_CONVENTIONS", isPerSignal: false, defaultDescription: "none"
+  ) { reader, name in reader.conventions(name) }
+
+  // The semantic conventions' (GenAI).
+  static let semconvOptIn = EnvironmentSetting<Bool>(
+    name: "OTEL_SEMCONV_STABILITY_OPT_IN", isPerSignal: false, defaultDescription: "none"
+  ) { reader, name in
+    reader.text(name).map {
+      $0.split(separator: ",").contains { $0.trimmingWhitespace() == "gen_ai_latest_experimental" }
+    }
+  }
+  static let captureMessageContent = EnvironmentSetting<Bool>(
+    name: "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", isPerSignal: false,
+    defaultDescription: "false"
+  ) { reader, name in
+    reader.choice(
+      name,
+      [
+        "true": true, "false": false, "span_only": true, "span_and_event": true, "event_only": false,
+        "no_content": false,
+      ])
+  }
 
   // The OTLP exporter's (shared, and per signal).
   static let headers = EnvironmentSetting<[(key: String, value: String)]>(
@@ -133,7 +159,8 @@ enum SettingsTable {
       clientKey.names, clientCertificate.names, `protocol`.names, temporality.names, sdkDisabled.names,
       tracesExporter.names, metricsExporter.names, resourceAttributes.names, scheduleDelay.names,
       exportTimeout.names, maxQueueSize.names, maxExportBatchSize.names, metricExportInterval.names,
-      metricExportTimeout.names, traceparent.names, tracestate.names,
+      metricExportTimeout.names, traceparent.names, tracestate.names, conventions.names, semconvOptIn.names,
+      captureMessageContent.names,
     ]
     return settings.flatMap { $0 }
   }

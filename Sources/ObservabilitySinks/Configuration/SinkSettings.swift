@@ -13,6 +13,8 @@ package struct SinkSettings {
   var maxActiveRuns: Int
   package var resourceAttributes: [Attribute]
   var environment: [String: String]
+  var conventions: LLMConventions
+  var captureMessageContent: Bool
 
   package init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
     self.environment = configuration.environment ?? ProcessEnvironment.current()
@@ -111,6 +113,14 @@ package struct SinkSettings {
       Attribute($0.key, .string($0.value))
     }
     resourceAttributes = fromEnvironment + configuration.resourceAttributes
+    var conventions = configuration.conventions ?? environment[SettingsTable.conventions] ?? []
+    if configuration.conventions == nil, environment[SettingsTable.semconvOptIn] == true {
+      conventions.insert(.genAI)
+    }
+    self.conventions = conventions
+    pipeline.conventions = conventions
+    captureMessageContent =
+      configuration.captureMessageContent ?? environment[SettingsTable.captureMessageContent] ?? false
   }
 
   /// Enough for any plausible number of runs in flight in one process (runs are LLM-driven loops of

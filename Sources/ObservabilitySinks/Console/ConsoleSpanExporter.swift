@@ -2,7 +2,7 @@ import SinkSupport
 import Synchronization
 
 /// Prints each finished run as a tree: the run, then its steps with duration, reward, success,
-/// status and events, under the trace id. Chosen by `OTEL_TRACES_EXPORTER=console`.
+/// status and events, under the trace id; child runs and model calls nested under their step. Chosen by `OTEL_TRACES_EXPORTER=console`.
 ///
 /// Steps finish before their run, so they wait here until the run's span arrives; whatever is
 /// still waiting at shutdown (a run never ended) is printed then.
@@ -21,8 +21,10 @@ public final class ConsoleSpanExporter: SpanExporter {
     pending.withLock { pending in
       for span in spans {
         if isTop(span) {
-          let children = (pending.removeValue(forKey: span.spanID) ?? []).sorted {
-            $0.startTimeUnixNano < $1.startTimeUnixNano
+          let children = { (parent: SpanData) -> [SpanData] in
+            (pending.removeValue(forKey: parent.spanID) ?? []).sorted {
+              $0.startTimeUnixNano < $1.startTimeUnixNano
+            }
           }
           text += SpanTreeRenderer.render(root: span, children: children, serviceName: serviceName(source))
         } else if let parent = span.parentSpanID {
@@ -44,8 +46,15 @@ public final class ConsoleSpanExporter: SpanExporter {
     output.write(SpanTreeRenderer.renderOrphans(orphans))
   }
 
+  /// A run is printed when it ends, with everything under it, unless it is a child run in its
+  /// parent's trace (it then waits under the parent's step).
   private func isTop(_ span: SpanData) -> Bool {
-    span.parentSpanID == nil || span.name == "rlm.run"
+    guard span.parentSpanID != nil else { return true }
+    guard span.name == "rlm.run" else { return false }
+    let isNestedChild =
+      span.attributes["rlm.parent_run_id"] != nil && span.links.isEmpty
+      && span.flags == SpanData.localParentFlags
+    return !isNestedChild
   }
 
   private func serviceName(_ source: TelemetrySource) -> String {

@@ -2,19 +2,36 @@
 enum SpanTreeRenderer {
   private static let eventPreviewLength = 72
 
-  static func render(root: SpanData, children: [SpanData], serviceName: String) -> String {
+  /// The tree under `root`; `children` gives a span's children in start order (steps of a run,
+  /// child runs and model calls of a step).
+  static func render(root: SpanData, children: (SpanData) -> [SpanData], serviceName: String) -> String {
     var lines = ["Trace \(root.traceID.hex)  (service \(serviceName))"]
     lines.append("└─ " + header(root))
-    lines += attributeLines(root, indent: "   │  ", skipping: [])
-    for (index, child) in children.enumerated() {
-      let last = index == children.count - 1
-      lines.append("   " + (last ? "└─ " : "├─ ") + header(child))
-      let indent = "   " + (last ? "   " : "│  ") + "   "
-      lines += attributeLines(child, indent: indent, skipping: ["rlm.run_id"])
-      lines += eventLines(child, indent: indent)
-    }
+    let rootChildren = children(root)
+    lines += attributeLines(root, indent: rootChildren.isEmpty ? "      " : "   │  ", skipping: [])
+    appendChildren(rootChildren, prefix: "   ", parentRunID: root.attributes["rlm.run_id"], children, &lines)
+    // The run's answer reads best after its steps.
     lines += eventLines(root, indent: "   ")
     return lines.joined(separator: "\n") + "\n\n"
+  }
+
+  private static func appendChildren(
+    _ spans: [SpanData], prefix: String, parentRunID: AttributeValue?, _ children: (SpanData) -> [SpanData],
+    _ lines: inout [String]
+  ) {
+    for (index, span) in spans.enumerated() {
+      let last = index == spans.count - 1
+      lines.append(prefix + (last ? "└─ " : "├─ ") + header(span))
+      let childPrefix = prefix + (last ? "   " : "│  ")
+      let grandchildren = children(span)
+      let indent = childPrefix + (grandchildren.isEmpty ? "   " : "│  ")
+      // A step repeats its run's id; a child run shows its own.
+      let sameRun = span.attributes["rlm.run_id"] == parentRunID
+      lines += attributeLines(span, indent: indent, skipping: sameRun ? ["rlm.run_id"] : [])
+      lines += eventLines(span, indent: indent)
+      let runID = span.name == "rlm.run" ? span.attributes["rlm.run_id"] : parentRunID
+      appendChildren(grandchildren, prefix: childPrefix, parentRunID: runID, children, &lines)
+    }
   }
 
   static func renderOrphans(_ spans: [SpanData]) -> String {
@@ -35,7 +52,7 @@ enum SpanTreeRenderer {
 
   private static func attributeLines(_ span: SpanData, indent: String, skipping: Set<String>) -> [String] {
     let pairs = span.attributes.filter { !skipping.contains($0.key) && $0.key != "rlm.step" }
-      .map { "\($0.key.replacingPrefix("rlm.", with: ""))=\($0.value.description)" }
+      .map { "\($0.key.replacingPrefix("rlm.", with: ""))=\(shown($0.value))" }
     guard !pairs.isEmpty else { return [] }
     // Wrap the attribute list at a readable width.
     var lines: [String] = []
@@ -49,6 +66,12 @@ enum SpanTreeRenderer {
     }
     lines.append(indent + current)
     return lines
+  }
+
+  /// A value on one line: a text with line breaks shows its first line (the rest is in the export).
+  private static func shown(_ value: AttributeValue) -> String {
+    guard case .string(let text) = value, text.contains(where: \.isNewline) else { return value.description }
+    return "\"" + preview(text) + "\""
   }
 
   private static func eventLines(_ span: SpanData, indent: String) -> [String] {

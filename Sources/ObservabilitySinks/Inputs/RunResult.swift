@@ -13,11 +13,14 @@ public struct RunResult: Hashable, Sendable {
   public var startedAt: ISO8601Timestamp?
   /// When the run finished (ISO 8601).
   public var finishedAt: ISO8601Timestamp?
+  /// The run's model calls and tokens, descendants included when the runtime counts them so
+  /// (`rlm.usage.*` on `rlm.run`).
+  public var usage: UsageReport?
 
   /// Creates a run result; absent values take the reference's defaults.
   public init(
     completed: Bool = false, steps: Int = 0, totalReward: Double = 0.0, finalAnswer: String? = nil,
-    startedAt: ISO8601Timestamp? = nil, finishedAt: ISO8601Timestamp? = nil
+    startedAt: ISO8601Timestamp? = nil, finishedAt: ISO8601Timestamp? = nil, usage: UsageReport? = nil
   ) {
     self.completed = completed
     self.steps = steps
@@ -25,6 +28,7 @@ public struct RunResult: Hashable, Sendable {
     self.finalAnswer = finalAnswer
     self.startedAt = startedAt
     self.finishedAt = finishedAt
+    self.usage = usage
   }
 
   /// The run's duration in seconds, as Python computes `finished - started`: `nil` when either

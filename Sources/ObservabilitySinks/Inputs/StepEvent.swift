@@ -11,16 +11,20 @@ public struct StepEvent: Hashable, Sendable {
   public var observation: StepObservation
   /// The reward of this step (`rlm.reward`).
   public var reward: Double
+  /// The model calls and tokens of this step (`rlm.usage.*` on `rlm.step`), if the runtime counts
+  /// them.
+  public var usage: UsageReport?
 
   /// Creates a step event.
   public init(
     step: Int = 0, action: StepAction = StepAction(), observation: StepObservation = StepObservation(),
-    reward: Double = 0.0
+    reward: Double = 0.0, usage: UsageReport? = nil
   ) {
     self.step = step
     self.action = action
     self.observation = observation
     self.reward = reward
+    self.usage = usage
   }
 }
 

@@ -1,4 +1,4 @@
-/// The four instruments of the reference, with their series. Lives under the recorder's lock
+/// The four instruments of the reference, and those of model calls, with their series. Lives under the recorder's lock
 /// (a class, so that updating a series never copies a table).
 final class RLMInstruments {
   /// The SDK's default explicit bucket bounds.
@@ -11,11 +11,14 @@ final class RLMInstruments {
   var steps: SeriesTable<SumCell>
   var reward: SeriesTable<HistogramCell>
   var runDuration: SeriesTable<HistogramCell>
+  /// `rlm.tokens` and, with the GenAI conventions on, the GenAI client metrics.
+  var models: ModelCallInstruments
   /// Histogram values refused because they were negative or not finite, as the SDK refuses them.
   var rejectedValues = 0
 
-  init(cardinalityLimit: Int, bounds: [Double] = RLMInstruments.defaultBounds) {
+  init(cardinalityLimit: Int, bounds: [Double] = RLMInstruments.defaultBounds, genAIMetrics: Bool = false) {
     self.bounds = bounds
+    models = ModelCallInstruments(cardinalityLimit: cardinalityLimit, genAIMetrics: genAIMetrics)
     runs = SeriesTable(attributeKey: "environment", limit: cardinalityLimit)
     steps = SeriesTable(attributeKey: "run_id", limit: cardinalityLimit)
     reward = SeriesTable(attributeKey: "run_id", limit: cardinalityLimit)
@@ -56,42 +59,45 @@ final class RLMInstruments {
   /// numbers and shared bucket arrays, so that the lock is held only for the reading.
   func snapshot(at time: UInt64, temporality: AggregationTemporality) -> MetricsSnapshot {
     func sums(_ table: SeriesTable<SumCell>) -> MetricsSnapshot.Series<MetricsSnapshot.SumValue> {
-      let values: [MetricsSnapshot.SumValue] = table.series().compactMap { key, cell in
+      let values: [MetricsSnapshot.SumValue] = table.series().compactMap { attributes, cell in
         switch temporality {
         case .cumulative:
-          return .init(key: key, start: cell.startTime, value: cell.value)
+          return .init(attributes: attributes, start: cell.startTime, value: cell.value)
         case .delta:
           defer {
             cell.intervalValue = 0
             cell.intervalStart = time
           }
           return cell.intervalValue == 0
-            ? nil : .init(key: key, start: cell.intervalStart, value: cell.intervalValue)
+            ? nil : .init(attributes: attributes, start: cell.intervalStart, value: cell.intervalValue)
         }
       }
-      return .init(attributeKey: table.attributeKey, values: values)
+      return .init(values: values)
     }
-    func histograms(_ table: SeriesTable<HistogramCell>)
+    func histograms(_ table: SeriesTable<HistogramCell>, bounds: [Double])
       -> MetricsSnapshot.Series<MetricsSnapshot.HistogramValue>
     {
-      let values: [MetricsSnapshot.HistogramValue] = table.series().compactMap { key, cell in
+      let values: [MetricsSnapshot.HistogramValue] = table.series().compactMap { attributes, cell in
         switch temporality {
         case .cumulative:
-          return .init(key: key, start: cell.startTime, accumulator: cell.total)
+          return .init(attributes: attributes, start: cell.startTime, accumulator: cell.total)
         case .delta:
           defer {
             cell.interval = HistogramAccumulator(bucketCount: bounds.count + 1)
             cell.intervalStart = time
           }
           return cell.interval.count == 0
-            ? nil : .init(key: key, start: cell.intervalStart, accumulator: cell.interval)
+            ? nil : .init(attributes: attributes, start: cell.intervalStart, accumulator: cell.interval)
         }
       }
-      return .init(attributeKey: table.attributeKey, values: values)
+      return .init(values: values, bounds: bounds)
     }
     return MetricsSnapshot(
-      time: time, temporality: temporality, bounds: bounds, runs: sums(runs), steps: sums(steps),
-      reward: histograms(reward), runDuration: histograms(runDuration))
+      time: time, temporality: temporality, runs: sums(runs), steps: sums(steps),
+      reward: histograms(reward, bounds: bounds), runDuration: histograms(runDuration, bounds: bounds),
+      tokens: sums(models.tokens),
+      genAITokenUsage: histograms(models.genAITokenUsage, bounds: ModelCallInstruments.tokenUsageBounds),
+      genAIDuration: histograms(models.genAIDuration, bounds: ModelCallInstruments.durationBounds))
   }
 
 }

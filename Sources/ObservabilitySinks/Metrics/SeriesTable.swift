@@ -1,20 +1,31 @@
-/// The series of one instrument, keyed by the value of its single attribute, with the
-/// OpenTelemetry cardinality limit: past `limit` distinct values, every new value goes to one
-/// overflow series marked `otel.metric.overflow=true`.
+/// The series of one instrument, keyed by a text that stands for their attribute values, with the
+/// OpenTelemetry cardinality limit: past `limit` distinct keys, every new key goes to one overflow
+/// series marked `otel.metric.overflow=true`.
 struct SeriesTable<Cell: AnyObject> {
+  /// The attribute of an instrument with one attribute, whose value is the key itself.
   let attributeKey: String
   let limit: Int
   private(set) var cells: [String: Cell] = [:]
-  /// Keys in the order their series appeared, so that exports are stable.
-  private(set) var order: [String] = []
+  /// Keys in the order their series appeared, so that exports are stable, with their attributes
+  /// (built once, when the series appears).
+  private(set) var order: [(key: String, attributes: [Attribute])] = []
   private(set) var overflow: Cell?
 
-  init(attributeKey: String, limit: Int) {
+  static var overflowAttributes: [Attribute] { [Attribute("otel.metric.overflow", .bool(true))] }
+
+  init(attributeKey: String = "", limit: Int) {
     self.attributeKey = attributeKey
     self.limit = limit
   }
 
+  /// The series whose one attribute, `attributeKey`, has the value `key`.
   mutating func cell(for key: String, make: () -> Cell) -> Cell {
+    let attributeKey = self.attributeKey
+    return cell(for: key, attributes: [Attribute(attributeKey, .string(key))], make: make)
+  }
+
+  /// The series `key`, whose attributes are `attributes` (evaluated only for a new series).
+  mutating func cell(for key: String, attributes: @autoclosure () -> [Attribute], make: () -> Cell) -> Cell {
     if let cell = cells[key] { return cell }
     if order.count >= limit {
       if let overflow { return overflow }
@@ -24,14 +35,14 @@ struct SeriesTable<Cell: AnyObject> {
     }
     let cell = make()
     cells[key] = cell
-    order.append(key)
+    order.append((key, attributes()))
     return cell
   }
 
-  /// Every series by its attribute value (`nil` for the overflow series, which comes last).
-  func series() -> [(key: String?, cell: Cell)] {
-    var out: [(key: String?, cell: Cell)] = order.map { ($0, cells[$0]!) }
-    if let overflow { out.append((nil, overflow)) }
+  /// Every series with its attributes; the overflow series comes last.
+  func series() -> [(attributes: [Attribute], cell: Cell)] {
+    var out: [(attributes: [Attribute], cell: Cell)] = order.map { ($0.attributes, cells[$0.key]!) }
+    if let overflow { out.append((Self.overflowAttributes, overflow)) }
     return out
   }
 }

@@ -164,7 +164,7 @@ final class ExportWorker: Sendable {
     var start = 0
     while start < spare.count {
       let end = min(start + queue.batchSize, spare.count)
-      let batch = spare[start..<end].map { $0.spanData() }
+      let batch = spare[start..<end].map { $0.spanData(conventions: settings.conventions) }
       start = end
       let timeout = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
       guard let pipelined else {

@@ -8,6 +8,8 @@ struct PipelineSettings: Sendable {
   var metricExportTimeout: Duration
   /// How often, at most, a repeating problem (failed exports, dropped spans) is logged again.
   var problemLogInterval: Duration = .seconds(30)
+  /// The LLM-observability conventions applied as records become spans.
+  var conventions: LLMConventions = []
 
   /// The largest span queue a sink keeps (2²⁰ spans, a few hundred MB when full); larger settings
   /// are clamped with a warning. A bound, not an allocation: the queue grows only as spans wait.

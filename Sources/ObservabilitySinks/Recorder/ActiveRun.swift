@@ -16,10 +16,22 @@ final class ActiveRun {
   var rewardCell: HistogramCell?
   /// Where ``ActiveRuns`` keeps the run's place in start order.
   var slot = 0
+  /// The id of the step span now in progress, fixed when a child run or a model call needs it
+  /// as parent before the step ends; the step span then takes it.
+  var stepInProgress: SpanData.SpanID?
+  /// The top of the recursion this run belongs to, when it joined an active parent's trace.
+  let treeRoot: ActiveRun?
+  /// Set on a tree's top run when a model call of the tree was reported through `onLLMCall`, so
+  /// that the run's usage summary is not counted in `rlm.tokens` a second time.
+  var modelCallsReported = false
+  let labels: RunLabels?
+  /// The span of the already ended run that started this one.
+  let parentRunSpan: RecentRun?
 
   init(
     runID: String, identity: SpanIdentity, startTime: UInt64, task: String, environment: String,
-    params: RunParams, paramTypes: RunAttributeTypes? = nil
+    params: RunParams, paramTypes: RunAttributeTypes? = nil, treeRoot: ActiveRun? = nil,
+    parentRunSpan: RecentRun? = nil
   ) {
     self.runID = runID
     self.identity = identity
@@ -29,11 +41,44 @@ final class ActiveRun {
     self.params = params
     self.paramTypes = paramTypes
     lastStepEnd = startTime
+    self.treeRoot = treeRoot
+    self.parentRunSpan = parentRunSpan
+    labels = RunLabels(params)
+  }
+
+  /// The id of the step in progress, fixed now if it was not yet.
+  func stepInProgressID(_ ids: inout IdGenerator) -> SpanData.SpanID {
+    if let stepInProgress { return stepInProgress }
+    let id = ids.nextSpanID()
+    stepInProgress = id
+    return id
+  }
+
+  /// A run's last spans: its own and, when a child run or a model call hung under a step that
+  /// was never reported, that step (with the reference's defaults), so no exported span's parent
+  /// is missing.
+  struct Ended {
+    var run: RunSpanRecord
+    var unreportedStep: StepSpanRecord?
+  }
+
+  func ended(at endTime: UInt64, ending: RunEnding) -> Ended {
+    var step: StepSpanRecord?
+    if let stepInProgress {
+      let identity = SpanIdentity(
+        traceID: self.identity.traceID, spanID: stepInProgress, parentSpanID: self.identity.spanID,
+        flags: SpanData.localParentFlags, traceState: self.identity.traceState)
+      step = StepSpanRecord(
+        identity: identity, startTime: min(lastStepEnd, endTime), endTime: endTime, runID: runID,
+        event: StepEvent(), cumulativeReward: 0, labels: labels)
+    }
+    return Ended(run: runRecord(endTime: endTime, ending: ending), unreportedStep: step)
   }
 
   func runRecord(endTime: UInt64, ending: RunEnding) -> RunSpanRecord {
     RunSpanRecord(
       identity: identity, startTime: startTime, endTime: endTime, runID: runID, task: task,
-      environment: environment, params: params, paramTypes: paramTypes, ending: ending)
+      environment: environment, params: params, paramTypes: paramTypes, ending: ending,
+      parentRunSpan: parentRunSpan)
   }
 }

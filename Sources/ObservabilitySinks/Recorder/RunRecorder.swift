@@ -8,18 +8,23 @@ import Synchronization
 package final class RunRecorder: Sendable {
   private let state: LockedValue<RecorderState>
   private let queue: SpanQueue?
+  /// Whether model calls keep their prompt and response.
+  private let captureMessageContent: Bool
   let counters: SinkCounters
 
   init(
     queue: SpanQueue?, counters: SinkCounters, metricsEnabled: Bool, cardinalityLimit: Int,
-    recentRunCapacity: Int, maxActiveRuns: Int
+    recentRunCapacity: Int, maxActiveRuns: Int, genAIMetrics: Bool = false,
+    captureMessageContent: Bool = false
   ) {
     self.queue = queue
     self.counters = counters
+    self.captureMessageContent = captureMessageContent
     state = LockedValue(
       RecorderState(
-        runs: ActiveRuns(limit: maxActiveRuns), recent: RecentTraceIDs(capacity: recentRunCapacity),
-        instruments: metricsEnabled ? RLMInstruments(cardinalityLimit: cardinalityLimit) : nil))
+        runs: ActiveRuns(limit: maxActiveRuns), recent: RecentRuns(capacity: recentRunCapacity),
+        instruments: metricsEnabled
+          ? RLMInstruments(cardinalityLimit: cardinalityLimit, genAIMetrics: genAIMetrics) : nil))
   }
 
   func runStarted(
@@ -27,28 +32,41 @@ package final class RunRecorder: Sendable {
     paramTypes: RunAttributeTypes? = nil, at time: UInt64? = nil
   ) {
     let now = time ?? UnixClock.now()
-    let ended = state.withLock { state -> RunSpanRecord? in
-      let identity = SpanIdentity(
-        traceID: parent?.traceID ?? state.ids.nextTraceID(), spanID: state.ids.nextSpanID(),
-        parentSpanID: parent?.spanID,
-        flags: parent?.isRemote == true ? SpanData.remoteParentFlags : SpanData.localParentFlags,
-        traceState: parent?.traceState ?? "")
-      let run = ActiveRun(
-        runID: runID, identity: identity, startTime: now, task: task, environment: environment,
-        params: params, paramTypes: paramTypes)
+    let ended = state.withLock { state -> ActiveRun.Ended? in
+      let run: ActiveRun
+      if let parentRunID = params.parentRunID, parentRunID != runID, let parentRun = state.runs[parentRunID] {
+        // A recursive run: one trace, the child under the parent's step in progress.
+        let identity = SpanIdentity(
+          traceID: parentRun.identity.traceID, spanID: state.ids.nextSpanID(),
+          parentSpanID: parentRun.stepInProgressID(&state.ids), flags: SpanData.localParentFlags,
+          traceState: parentRun.identity.traceState)
+        run = ActiveRun(
+          runID: runID, identity: identity, startTime: now, task: task, environment: environment,
+          params: params, paramTypes: paramTypes, treeRoot: parentRun.treeRoot ?? parentRun)
+      } else {
+        let identity = SpanIdentity(
+          traceID: parent?.traceID ?? state.ids.nextTraceID(), spanID: state.ids.nextSpanID(),
+          parentSpanID: parent?.spanID,
+          flags: parent?.isRemote == true ? SpanData.remoteParentFlags : SpanData.localParentFlags,
+          traceState: parent?.traceState ?? "")
+        run = ActiveRun(
+          runID: runID, identity: identity, startTime: now, task: task, environment: environment,
+          params: params, paramTypes: paramTypes,
+          parentRunSpan: params.parentRunID.flatMap { state.recent.run($0) })
+      }
       let (replaced, evicted) = state.runs.insert(run)
       state.instruments?.runsCell(environment: environment, now: now).add(1)
       if let replaced {
         state.runsSuperseded += 1
-        return replaced.runRecord(endTime: now, ending: .superseded)
+        return replaced.ended(at: now, ending: .superseded)
       }
       guard let evicted else { return nil }
       // The oldest run pushed out by the bound: it ends now, with ERROR, and is exported.
-      state.recent.remember(runID: evicted.runID, traceID: evicted.identity.traceID)
+      state.recent.remember(runID: evicted.runID, identity: evicted.identity)
       counters.runsEvicted.wrappingAdd(1, ordering: .relaxed)
-      return evicted.runRecord(endTime: now, ending: .evicted(limit: state.runs.limit))
+      return evicted.ended(at: now, ending: .evicted(limit: state.runs.limit))
     }
-    if let ended { finish(.run(ended)) }
+    if let ended { finish(ended) }
   }
 
   package func stepFinished(
@@ -60,17 +78,43 @@ package final class RunRecorder: Sendable {
       guard let run = state.runs[runID] else { return nil }
       let start = run.lastStepEnd
       run.lastStepEnd = now
+      let spanID = run.stepInProgress ?? state.ids.nextSpanID()
+      run.stepInProgress = nil
       let identity = SpanIdentity(
-        traceID: run.identity.traceID, spanID: state.ids.nextSpanID(), parentSpanID: run.identity.spanID,
+        traceID: run.identity.traceID, spanID: spanID, parentSpanID: run.identity.spanID,
         flags: SpanData.localParentFlags, traceState: run.identity.traceState)
       if let instruments = state.instruments {
         instruments.recordStep(run: run, runID: runID, reward: event.reward, now: now)
       }
       return StepSpanRecord(
         identity: identity, startTime: min(start, now), endTime: now, runID: runID, event: event,
-        cumulativeReward: cumulativeReward, types: types)
+        cumulativeReward: cumulativeReward, types: types, labels: run.labels)
     }
     if let record { finish(.step(record)) }
+  }
+
+  /// Records a model call of the run as a `chat {model}` span under the step in progress, from
+  /// `startTime` to `endTime` (Unix nanoseconds). Does nothing for a run id that is not active.
+  package func modelCallFinished(runID: String, call: LLMCall, startTime: UInt64, endTime: UInt64) {
+    var call = call
+    if !captureMessageContent {
+      call.prompt = nil
+      call.response = nil
+    }
+    let record = state.withLock { state -> LLMCallSpanRecord? in
+      guard let run = state.runs[runID] else { return nil }
+      let identity = SpanIdentity(
+        traceID: run.identity.traceID, spanID: state.ids.nextSpanID(),
+        parentSpanID: run.stepInProgressID(&state.ids), flags: SpanData.localParentFlags,
+        traceState: run.identity.traceState)
+      (run.treeRoot ?? run).modelCallsReported = true
+      let seconds = Double(endTime &- min(startTime, endTime)) / 1e9
+      state.instruments?.models.record(call, durationSeconds: seconds, now: endTime)
+      return LLMCallSpanRecord(
+        identity: identity, startTime: min(startTime, endTime), endTime: endTime, runID: runID, call: call,
+        labels: run.labels)
+    }
+    if let record { finish(.llmCall(record)) }
   }
 
   /// `completedText`: for results replayed from JSON with a non-boolean `completed`, Python's
@@ -79,9 +123,14 @@ package final class RunRecorder: Sendable {
     runID: String, result: RunResult, runPath: String, completedText: String? = nil, at time: UInt64? = nil
   ) {
     let now = time ?? UnixClock.now()
-    let record = state.withLock { state -> RunSpanRecord? in
+    let ended = state.withLock { state -> ActiveRun.Ended? in
       guard let run = state.runs.remove(runID) else { return nil }
-      state.recent.remember(runID: runID, traceID: run.identity.traceID)
+      state.recent.remember(runID: runID, identity: run.identity)
+      // The top of a recursion counts the tree's usage, as the runtime sums it there, unless
+      // its model calls were counted one by one.
+      if let usage = result.usage, run.treeRoot == nil, !run.modelCallsReported {
+        state.instruments?.models.count(usage, now: now)
+      }
       if let instruments = state.instruments, let duration = result.durationSeconds,
         instruments.acceptsHistogramValue(duration)
       {
@@ -90,9 +139,14 @@ package final class RunRecorder: Sendable {
         ).record(
           duration, bounds: instruments.bounds)
       }
-      return run.runRecord(endTime: now, ending: .finished(result, runPath: runPath))
+      return run.ended(at: now, ending: .finished(result, runPath: runPath))
     }
-    if let record { finish(.run(record)) }
+    if let ended { finish(ended) }
+  }
+
+  private func finish(_ ended: ActiveRun.Ended) {
+    if let step = ended.unreportedStep { finish(.step(step)) }
+    finish(.run(ended.run))
   }
 
   /// The trace id of an active run, else of a recently ended one.
@@ -128,7 +182,7 @@ package final class RunRecorder: Sendable {
 struct RecorderState {
   var ids = IdGenerator()
   var runs: ActiveRuns
-  var recent: RecentTraceIDs
+  var recent: RecentRuns
   var instruments: RLMInstruments?
   var runsSuperseded = 0
 }

@@ -6,17 +6,19 @@ enum TruncationLimit {
 }
 
 extension SpanRecord {
-  /// The span in exporter shape: attribute lists, events and status as the reference builds them.
-  func spanData() -> SpanData {
+  /// The span in exporter shape: attribute lists, events and status as the reference builds them,
+  /// plus what `conventions` add.
+  func spanData(conventions: LLMConventions = []) -> SpanData {
     switch self {
-    case .step(let record): return record.spanData()
-    case .run(let record): return record.spanData()
+    case .step(let record): return record.spanData(conventions: conventions)
+    case .run(let record): return record.spanData(conventions: conventions)
+    case .llmCall(let record): return record.spanData(conventions: conventions)
     }
   }
 }
 
 extension StepSpanRecord {
-  func spanData() -> SpanData {
+  func spanData(conventions: LLMConventions = []) -> SpanData {
     let event = self.event
     var events: [SpanData.Event] = []
     if let code = event.action.code, !code.isEmpty {
@@ -48,13 +50,13 @@ extension StepSpanRecord {
     return SpanData(
       traceID: identity.traceID, spanID: identity.spanID, parentSpanID: identity.parentSpanID,
       name: "rlm.step", startTimeUnixNano: startTime, endTimeUnixNano: endTime,
-      attributes: attributes(),
+      attributes: attributes(conventions: conventions),
       events: events, status: status, flags: identity.flags, traceState: identity.traceState
     )
   }
 
   /// The step's attributes in the reference's order, with JSON types kept where they were given.
-  private func attributes() -> [Attribute] {
+  private func attributes(conventions: LLMConventions) -> [Attribute] {
     var attributes = [Attribute("rlm.run_id", .string(runID))]
     attributes.reserveCapacity(6)
     attributes.append("rlm.step", .int(Int64(event.step)), passedThrough: types?.step)
@@ -63,6 +65,12 @@ extension StepSpanRecord {
     attributes.append(
       "rlm.cumulative_reward", .double(cumulativeReward), passedThrough: types?.cumulativeReward)
     attributes.append("rlm.success", .bool(event.observation.success), passedThrough: types?.success)
+    ConventionAttributes.usage(event.usage, into: &attributes)
+    if conventions.contains(.openInference) {
+      ConventionAttributes.openInference(kind: "CHAIN", labels: labels, into: &attributes)
+      ConventionAttributes.openInferenceValue("input.value", event.action.code, into: &attributes)
+      ConventionAttributes.openInferenceValue("output.value", event.observation.output, into: &attributes)
+    }
     return attributes
   }
 }
@@ -76,7 +84,7 @@ extension RunSpanRecord {
     "run evicted: more than \(limit) active runs"
   }
 
-  func spanData() -> SpanData {
+  func spanData(conventions: LLMConventions = []) -> SpanData {
     var attributes = [
       Attribute("rlm.run_id", .string(runID)),
       Attribute("rlm.task", .string(task.prefix(scalars: TruncationLimit.task))),
@@ -85,6 +93,10 @@ extension RunSpanRecord {
     attributes.append(
       "rlm.max_steps", .int(Int64(params.maxSteps)), passedThrough: paramTypes?.maxSteps)
     attributes.append("rlm.model", .string(params.model), passedThrough: paramTypes?.model)
+    if let depth = params.depth { attributes.append(Attribute("rlm.depth", .int(Int64(depth)))) }
+    if let parentRunID = params.parentRunID {
+      attributes.append(Attribute("rlm.parent_run_id", .string(parentRunID)))
+    }
     var events: [SpanData.Event] = []
     let status: SpanData.Status
     switch ending {
@@ -95,6 +107,7 @@ extension RunSpanRecord {
         Attribute("rlm.total_reward", .double(result.totalReward)),
         Attribute("rlm.run_path", .string(runPath)),
       ]
+      ConventionAttributes.usage(result.usage, into: &attributes)
       if let answer = result.finalAnswer, !answer.isEmpty {
         events.append(
           SpanData.Event(
@@ -108,11 +121,43 @@ extension RunSpanRecord {
     case .evicted(let limit):
       status = .error(message: Self.evictedMessage(limit: limit))
     }
+    if !conventions.isEmpty { conventionAttributes(conventions, into: &attributes) }
+    let links = parentRunSpan.map {
+      [
+        SpanData.Link(
+          traceID: $0.traceID, spanID: $0.spanID, attributes: [Attribute("rlm.link", .string("parent_run"))])
+      ]
+    }
     return SpanData(
       traceID: identity.traceID, spanID: identity.spanID, parentSpanID: identity.parentSpanID,
       name: "rlm.run", startTimeUnixNano: startTime, endTimeUnixNano: endTime,
-      attributes: attributes, events: events, status: status, flags: identity.flags,
+      attributes: attributes, events: events, status: status, links: links ?? [], flags: identity.flags,
       traceState: identity.traceState
     )
   }
+
+  /// `invoke_agent` (GenAI) and `AGENT` (OpenInference) attributes of the run.
+  private func conventionAttributes(_ conventions: LLMConventions, into attributes: inout [Attribute]) {
+    let labels = RunLabels(params)
+    if conventions.contains(.genAI) {
+      attributes.append(Attribute("gen_ai.operation.name", .string("invoke_agent")))
+      attributes.append(Attribute("gen_ai.agent.name", .string(Self.agentName)))
+      if params.model != "unknown" {
+        attributes.append(Attribute("gen_ai.request.model", .string(params.model)))
+      }
+      if let session = params.sessionID {
+        attributes.append(Attribute("gen_ai.conversation.id", .string(session)))
+      }
+    }
+    if conventions.contains(.openInference) {
+      ConventionAttributes.openInference(kind: "AGENT", labels: labels, into: &attributes)
+      ConventionAttributes.openInferenceValue("input.value", task, into: &attributes)
+      if case .finished(let result, _) = ending {
+        ConventionAttributes.openInferenceValue("output.value", result.finalAnswer, into: &attributes)
+      }
+    }
+  }
+
+  /// `gen_ai.agent.name` of every run.
+  static let agentName = "rlm"
 }

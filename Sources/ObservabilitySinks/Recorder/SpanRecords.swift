@@ -3,6 +3,21 @@
 enum SpanRecord: Sendable {
   case step(StepSpanRecord)
   case run(RunSpanRecord)
+  case llmCall(LLMCallSpanRecord)
+}
+
+/// What every span of a run carries when the OpenInference conventions are on: the session and
+/// user the caller gave in ``RunParams``.
+struct RunLabels: Sendable {
+  var sessionID: String?
+  var userID: String?
+
+  /// The labels of `params`, `nil` when there are none (so that records stay small).
+  init?(_ params: RunParams) {
+    guard params.sessionID != nil || params.userID != nil else { return nil }
+    sessionID = params.sessionID
+    userID = params.userID
+  }
 }
 
 /// The identity of a span: ids, parent, flags and trace state.
@@ -24,6 +39,18 @@ struct StepSpanRecord: Sendable {
   var cumulativeReward: Double
   /// For steps replayed from JSON: the attributes whose JSON type the reference passes through.
   var types: StepAttributeTypes?
+  var labels: RunLabels?
+}
+
+/// A finished `chat {model}` span: one model call of a run.
+struct LLMCallSpanRecord: Sendable {
+  var identity: SpanIdentity
+  var startTime: UInt64
+  var endTime: UInt64
+  var runID: String
+  /// The call, with its prompt and response already removed unless content capture is on.
+  var call: LLMCall
+  var labels: RunLabels?
 }
 
 /// A finished `rlm.run` span.
@@ -37,6 +64,8 @@ struct RunSpanRecord: Sendable {
   var params: RunParams
   var paramTypes: RunAttributeTypes?
   var ending: RunEnding
+  /// The span of the run that started this one, when that run had already ended (a link).
+  var parentRunSpan: RecentRun?
 }
 
 /// How a run span ended.

@@ -81,6 +81,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
         settings: settings, metricsEnabled: metricsEnabled, configuration: configuration, source: source)
       pipeline = try Self.makePipeline(
         selection, settings: settings.pipeline, maxActiveRuns: settings.maxActiveRuns,
+        captureMessageContent: settings.captureMessageContent,
         configuration: configuration, metricsEnabled: metricsEnabled, source: source, counters: counters)
     } catch {
       configuration.logger.warning("OpenTelemetry sink setup failed: \(error)")
@@ -103,6 +104,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// The recorder, and the export thread when there is something to export to.
   private static func makePipeline(
     _ selection: ExporterSelection, settings: PipelineSettings, maxActiveRuns: Int,
+    captureMessageContent: Bool,
     configuration: OpenTelemetrySinkConfiguration, metricsEnabled: Bool, source: TelemetrySource,
     counters: SinkCounters
   ) throws(SetupError) -> (recorder: RunRecorder, worker: ExportWorker?) {
@@ -110,7 +112,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
     let recorder = RunRecorder(
       queue: selection.spanExporter == nil ? nil : queue, counters: counters, metricsEnabled: metricsEnabled,
       cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity,
-      maxActiveRuns: maxActiveRuns)
+      maxActiveRuns: maxActiveRuns, genAIMetrics: settings.conventions.contains(.genAI),
+      captureMessageContent: captureMessageContent)
     guard selection.spanExporter != nil || selection.metricExporter != nil else { return (recorder, nil) }
     let worker = ExportWorker(
       queue: queue, spanExporter: selection.spanExporter, metricExporter: selection.metricExporter,
@@ -221,6 +224,35 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// reward in `rlm.reward`. Does nothing for a run id that is not active.
   public func onStep(runID: String, event: StepEvent, cumulativeReward: Double) {
     recorder?.stepFinished(runID: runID, event: event, cumulativeReward: cumulativeReward)
+  }
+
+  /// Records a model call of the run as a CLIENT span `chat {model}` under the step in progress,
+  /// with GenAI attributes (and OpenInference ones when on); counts its tokens in `rlm.tokens`
+  /// (and the GenAI client metrics when on). Does nothing for a run id that is not active.
+  ///
+  /// Specification: Semantic conventions for generative AI client spans (`chat`, development).
+  public func onLLMCall(runID: String, call: LLMCall) {
+    guard let recorder else { return }
+    let now = UnixClock.now()
+    let clock = ContinuousClock.now
+    recorder.modelCallFinished(
+      runID: runID, call: call, startTime: Self.wallTime(of: call.start, now: now, clock: clock),
+      endTime: Self.wallTime(of: call.end, now: now, clock: clock))
+  }
+
+  /// The Unix time of a continuous-clock instant, from one reading of both clocks.
+  private static func wallTime(
+    of instant: ContinuousClock.Instant, now: UInt64, clock: ContinuousClock.Instant
+  )
+    -> UInt64
+  {
+    let ago = clock - instant
+    if ago >= .zero {
+      let nanos = UInt64(clamping: ago.saturatingNanoseconds)
+      return now >= nanos ? now - nanos : 0
+    }
+    let (sum, overflow) = now.addingReportingOverflow(UInt64(clamping: (.zero - ago).saturatingNanoseconds))
+    return overflow ? .max : sum
   }
 
   /// Ends the run's span with its result and records `rlm.run_duration`. Does nothing for a run

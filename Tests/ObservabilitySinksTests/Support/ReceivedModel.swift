@@ -77,7 +77,13 @@ enum ReceivedModel {
         SpanData.Event(
           name: $0["name"] as? String ?? "", timeUnixNano: nanos($0["time_unix_nano"]),
           attributes: try attributes($0["attributes"]))
-      }, status: spanStatus, flags: UInt32(json["flags"] as? Int ?? 0),
+      }, status: spanStatus,
+      links: try (json["links"] as? [[String: Any]] ?? []).map { link in
+        guard let traceID = SpanData.TraceID(hex: try hex(link["trace_id"])),
+          let spanID = SpanData.SpanID(hex: try hex(link["span_id"]))
+        else { throw Malformed(description: "link ids: \(link)") }
+        return SpanData.Link(traceID: traceID, spanID: spanID, attributes: try attributes(link["attributes"]))
+      }, flags: UInt32(json["flags"] as? Int ?? 0),
       traceState: json["trace_state"] as? String ?? "")
   }
 

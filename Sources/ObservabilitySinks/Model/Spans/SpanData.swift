@@ -20,6 +20,8 @@ public struct SpanData: Hashable, Sendable {
   public var events: [SpanData.Event]
   /// The span's final status.
   public var status: SpanData.Status
+  /// Spans of other traces this one relates to.
+  public var links: [SpanData.Link]
   /// OTLP span flags: the W3C trace flags in the low byte, bit 8 says the parent's remoteness is
   /// known and bit 9 that the parent is remote (`0x100` local, `0x300` remote).
   ///
@@ -34,7 +36,8 @@ public struct SpanData: Hashable, Sendable {
     traceID: SpanData.TraceID, spanID: SpanData.SpanID, parentSpanID: SpanData.SpanID?, name: String,
     kind: SpanData.Kind = .internal,
     startTimeUnixNano: UInt64, endTimeUnixNano: UInt64, attributes: [Attribute], events: [SpanData.Event],
-    status: SpanData.Status, flags: UInt32 = SpanData.localParentFlags, traceState: String = ""
+    status: SpanData.Status, links: [SpanData.Link] = [], flags: UInt32 = SpanData.localParentFlags,
+    traceState: String = ""
   ) {
     self.traceID = traceID
     self.spanID = spanID
@@ -46,6 +49,7 @@ public struct SpanData: Hashable, Sendable {
     self.attributes = attributes
     self.events = events
     self.status = status
+    self.links = links
     self.flags = flags
     self.traceState = traceState
   }

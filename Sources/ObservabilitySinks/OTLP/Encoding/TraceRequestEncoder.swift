@@ -83,6 +83,21 @@ extension ProtobufArena {
       message.pointee.n_events = span.events.count
       message.pointee.events = pointers
     }
+    if !span.links.isEmpty {
+      let pointers = allocate(
+        UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span__Link>?.self, count: span.links.count)
+      let links = allocate(Opentelemetry__Proto__Trace__V1__Span__Link.self, count: span.links.count)
+      for (index, link) in span.links.enumerated() {
+        let linkMessage = links + index
+        opentelemetry__proto__trace__v1__span__link__init(linkMessage)
+        linkMessage.pointee.trace_id = bytes(bigEndian: link.traceID.high, link.traceID.low)
+        linkMessage.pointee.span_id = bytes(bigEndian: link.spanID.value)
+        (linkMessage.pointee.n_attributes, linkMessage.pointee.attributes) = keyValues(link.attributes)
+        pointers[index] = linkMessage
+      }
+      message.pointee.n_links = span.links.count
+      message.pointee.links = pointers
+    }
     let status = allocate(Opentelemetry__Proto__Trace__V1__Status.self)
     opentelemetry__proto__trace__v1__status__init(status)
     switch span.status {
