@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A new user's trial: builds IntegrationTests/Consumer, a package that imports ObservabilitySinks
 # beside Tracing, Instrumentation, W3CTraceContext and ServiceContextModule (no name may be
-# ambiguous), and the README's Quick start pasted as it is — as top-level code and inside an async
-# `main` — then runs them and checks what they print.
+# ambiguous), and the README's Quick start (with its recursive-run snippet) pasted as it is — as
+# top-level code and inside an async `main` — then runs them and checks what they print.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-system-deps.sh
@@ -10,6 +10,11 @@ scripts/install-system-deps.sh
 package=IntegrationTests/Consumer
 snippet=$(awk '/^## Quick start/{found=1} found && /^```swift/{inside=1; next} inside && /^```/{exit} inside{print}' README.md)
 [ -n "$snippet" ] || { echo "README.md has no swift block under '## Quick start'" >&2; exit 1; }
+# The recursive-run snippet continues the Quick start (it uses its `observability`): it goes in
+# before the shutdown, so that it compiles and runs as a reader would paste it.
+recursive=$(awk '/^## Recursive runs/{found=1} found && /^```swift/{inside=1; next} inside && /^```/{exit} inside{print}' README.md)
+[ -n "$recursive" ] || { echo "README.md has no swift block under '## Recursive runs'" >&2; exit 1; }
+snippet=$(printf '%s\n' "$snippet" | awk -v extra="$recursive" '/^await sink.shutdown/{print extra} {print}')
 mkdir -p "$package/Sources/QuickStart" "$package/Sources/QuickStartAsync"
 printf '%s\n' "$snippet" >"$package/Sources/QuickStart/main.swift"
 {
@@ -34,11 +39,14 @@ check() {  # name, output, pattern
 }
 out=$("$bin/NameClash")
 check NameClash "$out" '^run joined: true$'
+check NameClash "$out" '^child joined: true$'
+check NameClash "$out" 'chat m'
 for target in QuickStart QuickStartAsync; do
   out=$(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u DSPY_RLM_OTEL_ENABLED "$bin/$target")
   printf '%s\n' "$out"
   check "$target" "$out" '^trace: [0-9a-f]{32}$'
   check "$target" "$out" 'rlm\.run'
   check "$target" "$out" 'rlm\.step'
+  check "$target" "$out" 'chat gpt-4o-mini'
 done
 echo "consumer: 3 passed, 0 failed"

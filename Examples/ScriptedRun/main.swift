@@ -1,5 +1,8 @@
-// ScriptedRun: a three-step RLM run traced end to end. With OTEL_EXPORTER_OTLP_ENDPOINT set it
-// exports over OTLP/gRPC; without one it prints the trace tree and the metrics in the terminal.
+// ScriptedRun: a recursive RLM run traced end to end: four steps whose model calls are `chat`
+// spans, one of which delegates to a child run that nests under it (see DemoScript.swift). With
+// OTEL_EXPORTER_OTLP_ENDPOINT set it exports over OTLP/gRPC; without one it prints the trace tree
+// and the metrics in the terminal. DSPY_RLM_OTEL_CONVENTIONS=genai,openinference adds the GenAI and
+// OpenInference attributes (what Arize Phoenix renders).
 import Foundation
 import ObservabilitySinks
 
@@ -14,21 +17,7 @@ let sink = OpenTelemetrySink.fromEnvironment(environment, configuration: configu
 let runtime = ScriptedRuntime(observability: RLMObservability(sinks: [sink]))
 
 let runID = String(UUID().uuidString.prefix(8)).lowercased()
-let result = runtime.run(
-  runID: runID, task: "Create a DSPy signature that answers trivia questions", environment: "dspy",
-  model: "gpt-4o",
-  steps: [
-    .init(
-      action: "run_python", code: "import dspy\nqa = dspy.Signature('question -> answer')",
-      thinking: .milliseconds(150), outcome: .success("Signature created"), reward: 0.5),
-    .init(
-      action: "run_python", code: "qa(question='6 * 7')",
-      thinking: .milliseconds(200),
-      outcome: .failure(.init(message: "TypeError: Signature is not callable; wrap it in dspy.Predict")),
-      reward: -0.1),
-    .init(
-      action: "submit", code: "", thinking: .milliseconds(100), outcome: .success("42"), reward: 1.0),
-  ])
+let result = runtime.run(runID: runID, script: triviaScript, environment: "dspy")
 
 let traceID = sink.traceID(forRun: runID) ?? "-"
 let delivered = sink.syncShutdown(timeout: .seconds(10))

@@ -9,6 +9,7 @@ struct FuzzTarget: Sendable {
     FuzzTarget(name: "adapters", run: InputTargets.adapters),
     FuzzTarget(name: "runlog", run: ReplayTargets.runLog),
     FuzzTarget(name: "hookscript", run: ReplayTargets.hookScript),
+    FuzzTarget(name: "trajectory", run: ReplayTargets.trajectory),
     FuzzTarget(name: "iso8601", run: InputTargets.iso8601),
     FuzzTarget(name: "endpoint", run: ConfigurationTargets.endpoint),
     FuzzTarget(name: "environment", run: ConfigurationTargets.environment),

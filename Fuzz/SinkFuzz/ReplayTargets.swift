@@ -36,6 +36,23 @@ enum ReplayTargets {
       invariant(crlfBadLines.compactMap(\.line) == numbers, "CRLF changes the bad lines")
     }
     invariant(play(script).status().activeRuns == 0, "a run log left a run open")
+    let merged = HookScript.mergedByTime([script, script])
+    invariant(merged.calls.count == 2 * script.calls.count, "merging lost or made calls")
+    invariant(play(merged).status().activeRuns == 0, "a merged run log left a run open")
+  }
+
+  /// A trajectory log: one time per call, bad lines in order, every run it starts ended, every
+  /// span's parent exported (no child under a step that never was).
+  static func trajectory(_ bytes: [UInt8]) {
+    var badLines: [HookScriptError] = []
+    let script = HookScript.mergedByTime([HookScript(trajectory: bytes, file: "t.jsonl", badLines: &badLines)]
+    )
+    invariant(script.times.count == script.calls.count, "one time per call")
+    let numbers = badLines.compactMap(\.line)
+    invariant(zip(numbers, numbers.dropFirst()).allSatisfy { $0 < $1 }, "bad lines in order, once each")
+    let sink = play(script)
+    invariant(sink.status().activeRuns == 0, "a trajectory left a run open")
+    invariant(sink.status().spansDropped == 0, "spans dropped")
   }
 
   /// A script that parses has one call per element, and plays without trapping.

@@ -6,7 +6,8 @@ struct FuzzCorpusTests {
   static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fuzz/Corpus")
   static let targets = [
-    "json", "adapters", "runlog", "hookscript", "iso8601", "endpoint", "environment", "response",
+    "json", "adapters", "runlog", "hookscript", "trajectory", "iso8601", "endpoint", "environment",
+    "response",
     "statusdetails",
   ]
 

@@ -56,22 +56,33 @@ struct ModelCallInstruments {
       count(completion, type: "completion", role: call.role, now: now)
     }
     guard genAIMetrics else { return }
-    var common = [Attribute("gen_ai.operation.name", .string("chat"))]
-    if let provider = call.provider { common.append(Attribute("gen_ai.provider.name", .string(provider))) }
-    common.append(Attribute("gen_ai.request.model", .string(call.model)))
+    // Keys only on the hot path; a series' attributes are built once, when it appears.
     let base = "\(call.provider ?? "")\u{1F}\(call.model)"
     for (type, amount) in [("input", call.promptTokens), ("output", call.completionTokens)] {
       guard let amount, amount >= 0 else { continue }
       let cell = genAITokenUsage.cell(
-        for: base + "\u{1F}" + type, attributes: common + [Attribute("gen_ai.token.type", .string(type))]
+        for: base + "\u{1F}" + type,
+        attributes: Self.attributes(of: call) + [Attribute("gen_ai.token.type", .string(type))]
       ) { HistogramCell(startTime: now, bucketCount: Self.tokenUsageBounds.count + 1) }
       cell.record(Double(amount), bounds: Self.tokenUsageBounds)
     }
     guard durationSeconds.isFinite, durationSeconds >= 0 else { return }
-    if call.error != nil { common.append(Attribute("error.type", .string(ModelCallAttributes.errorType))) }
-    let cell = genAIDuration.cell(for: base + (call.error == nil ? "" : "\u{1F}error"), attributes: common) {
-      HistogramCell(startTime: now, bucketCount: Self.durationBounds.count + 1)
-    }
+    let failed = call.error != nil
+    let cell = genAIDuration.cell(
+      for: failed ? base + "\u{1F}error" : base,
+      attributes: Self.attributes(of: call)
+        + (failed ? [Attribute("error.type", .string(ModelCallAttributes.errorType))] : [])
+    ) { HistogramCell(startTime: now, bucketCount: Self.durationBounds.count + 1) }
     cell.record(durationSeconds, bounds: Self.durationBounds)
+  }
+
+  /// The attributes every GenAI client metric point of `call` has.
+  private static func attributes(of call: LLMCall) -> [Attribute] {
+    var attributes = [Attribute("gen_ai.operation.name", .string("chat"))]
+    if let provider = call.provider {
+      attributes.append(Attribute("gen_ai.provider.name", .string(provider)))
+    }
+    attributes.append(Attribute("gen_ai.request.model", .string(call.model)))
+    return attributes
   }
 }

@@ -1,5 +1,11 @@
 extension LLMCallSpanRecord {
+  /// Model and provider names longer than this are cut (they name the span).
+  static let nameLimit = 256
+
   func spanData(conventions: LLMConventions) -> SpanData {
+    var call = self.call
+    call.model = call.model.prefix(scalars: Self.nameLimit)
+    call.provider = call.provider?.prefix(scalars: Self.nameLimit)
     var attributes = [
       Attribute("rlm.run_id", .string(runID)), Attribute("rlm.model.role", .string(call.role.rawValue)),
       Attribute("gen_ai.operation.name", .string("chat")),
@@ -41,8 +47,9 @@ extension LLMCallSpanRecord {
         attributes.append(Attribute("llm.token_count.completion", .int(Int64(completion))))
       }
       if call.promptTokens != nil || call.completionTokens != nil {
-        let total = Int64(call.promptTokens ?? 0) &+ Int64(call.completionTokens ?? 0)
-        attributes.append(Attribute("llm.token_count.total", .int(total)))
+        let (total, overflow) = Int64(call.promptTokens ?? 0).addingReportingOverflow(
+          Int64(call.completionTokens ?? 0))
+        attributes.append(Attribute("llm.token_count.total", .int(overflow ? .max : total)))
       }
       ConventionAttributes.openInferenceValue("input.value", call.prompt, into: &attributes)
       ConventionAttributes.openInferenceValue("output.value", call.response, into: &attributes)

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Arize Phoenix shows the RLM-native traces: a real Phoenix (PyPI arize-phoenix, in .venv-phoenix,
+# `phoenix serve` on 127.0.0.1 with SQLite in a temp dir) receives, over OTLP/gRPC, recordings of the
+# real rlm-code runtime replayed by rlm-otel-replay with DSPY_RLM_OTEL_CONVENTIONS=openinference,
+# and its REST and GraphQL APIs must return each recursive run as one trace: AGENT runs, CHAIN
+# steps, children under the step that started them, LLM spans with token counts that Phoenix rolls
+# up to the root. Exits 0 when every check passed.
+#
+# Usage: scripts/test-phoenix.sh          (builds rlm-otel-replay; first run installs Phoenix, ~2 min)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+python="$(scripts/setup-phoenix-env.sh)"
+swift build --product rlm-otel-replay 2>&1 | tail -n 1 >&2
+replay="$(swift build --show-bin-path)/rlm-otel-replay"
+fixtures=Tests/ObservabilitySinksTests/Fixtures/rlm-code
+work="$(mktemp -d "${TMPDIR:-/tmp}/phoenix-test.XXXXXX")"
+server_pid=""
+server_in=""
+
+cleanup() {
+  local rc=$?
+  set +e
+  # EOF on the server's stdin: it stops Phoenix and removes its temp dir.
+  if [[ -n "$server_in" ]]; then exec {server_in}>&-; fi
+  if [[ -n "$server_pid" ]]; then
+    for _ in $(seq 1 300); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -TERM "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  rm -rf "$work"
+  if [[ $rc == 0 ]]; then echo "phoenix: PASS" >&2; else echo "phoenix: FAIL" >&2; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+started=$SECONDS
+coproc SERVER { exec "$python" Tests/Phoenix/phoenix_server.py --startup-timeout 120; }
+server_pid=$SERVER_PID
+exec {server_in}>&"${SERVER[1]}" {server_out}<&"${SERVER[0]}"
+eval "exec ${SERVER[1]}>&- ${SERVER[0]}<&-"
+ready=""
+if ! read -r -t 150 ready <&"$server_out" || [[ "$ready" != READY* ]]; then
+  echo "phoenix: phoenix_server.py did not report READY (got: '${ready}')" >&2
+  exit 1
+fi
+http_port="$(sed -n 's/.*http=\([0-9]*\).*/\1/p' <<<"$ready")"
+grpc_port="$(sed -n 's/.*grpc=\([0-9]*\).*/\1/p' <<<"$ready")"
+echo "phoenix: $ready after $((SECONDS - started)) s" >&2
+
+# One project per recording (resource attribute openinference.project.name), so each is read alone.
+send() {
+  local project=$1
+  shift
+  env -i PATH="$PATH" DSPY_RLM_OTEL_ENABLED=true OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$grpc_port" \
+    OTEL_METRICS_EXPORTER=none DSPY_RLM_OTEL_CONVENTIONS=openinference \
+    OTEL_RESOURCE_ATTRIBUTES="openinference.project.name=$project" "$replay" "$@"
+}
+check() {
+  local project=$1 spans=$2
+  shift 2
+  "$python" Tests/Phoenix/phoenix_spans.py --http-port "$http_port" --project "$project" \
+    --expect-spans "$spans" --timeout 60 --cumulative >"$work/$project.json"
+  "$python" Tests/Phoenix/check_rlm_trace.py "$@" <"$work/$project.json"
+}
+
+send rlm-sequential "$fixtures/recursive_sequential/script.json" --sleep-scale 0
+send rlm-concurrent "$fixtures/recursive_concurrent/script.json" --sleep-scale 0
+send rlm-trajectory --trajectory "$fixtures/trajectory/recursive.jsonl"
+# Span counts: runs + steps (+ model calls), as the sink exported them.
+check rlm-sequential 14 4
+check rlm-concurrent 14 4
+trajectory_spans=$(grep -cE '"event_type": "(run_start|iteration_end|llm_response|sub_llm_response)"' \
+  "$fixtures/trajectory/recursive.jsonl")
+check rlm-trajectory "$trajectory_spans" 4 --model-calls
