@@ -37,7 +37,7 @@ let package = Package(
     .target(
       name: "ObservabilitySinks",
       dependencies: [
-        "GRPCCoreClient", "COTLPProto", "CProtobufC", "SinkSupport",
+        "GRPCCoreClient", "CurlHTTPClient", "COTLPProto", "CProtobufC", "SinkSupport",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
@@ -84,6 +84,10 @@ let package = Package(
     ),
     // protoc-c output for the project's OTLP subset; regenerate with scripts/generate-protos.sh.
     .target(name: "COTLPProto", dependencies: ["CProtobufC"], exclude: ["proto"]),
+    // libcurl and zlib (Debian libcurl4-openssl-dev). No pkgConfig, as for the gRPC core.
+    .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // A thin Swift client over libcurl for OTLP/HTTP: one connection, kept alive, cancellable.
+    .target(name: "CurlHTTPClient", dependencies: ["CCurl", "SinkSupport"]),
     // A thin Swift client over the gRPC C core: channel, completion-queue thread, unary calls, timers.
     .target(name: "GRPCCoreClient", dependencies: ["CGRPCCore", "COTLPProto", "SinkSupport"]),
     .testTarget(
@@ -103,13 +107,13 @@ let package = Package(
       ],
       resources: [.copy("Fixtures")]
     ),
-    // Test-only helpers (not a product): runs the Python OTLP/gRPC receiver of Tests/Receiver, which
+    // Test-only helpers (not a product): runs the Python OTLP/gRPC and OTLP/HTTP receiver of Tests/Receiver, which
     // decodes with the official opentelemetry-proto classes, and makes test TLS certificates.
     .target(name: "TestSupport", dependencies: ["SinkSupport"], path: "Tests/TestSupport"),
     .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "OTLPExporterTests",
-      dependencies: ["ObservabilitySinks", "GRPCCoreClient", "SinkSupport", "TestSupport"]),
+      dependencies: ["ObservabilitySinks", "GRPCCoreClient", "CurlHTTPClient", "SinkSupport", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -41,6 +41,11 @@ Status, RetryInfo = _classes()
 RETRY_INFO_TYPE_URL = "type.googleapis.com/google.rpc.RetryInfo"
 
 
+def status(code: int, message: str) -> bytes:
+    """Serialized Status{code, message}: the body of every OTLP/HTTP 4xx/5xx answer."""
+    return Status(code=code, message=message).SerializeToString()
+
+
 def status_with_retry_info(code: int, message: str, delay_ms: int) -> bytes:
     """Serialized Status{code, message, details=[Any(RetryInfo{retry_delay})]}."""
     info = RetryInfo()
@@ -51,6 +56,12 @@ def status_with_retry_info(code: int, message: str, delay_ms: int) -> bytes:
     detail.type_url = RETRY_INFO_TYPE_URL
     detail.value = info.SerializeToString()
     return status.SerializeToString()
+
+
+def decode_status(serialized: bytes) -> tuple[int, str, int | None]:
+    """(code, message, RetryInfo delay in ms or None) of a serialized Status."""
+    decoded = Status.FromString(serialized)
+    return decoded.code, decoded.message, retry_delay_ms(serialized)
 
 
 def retry_delay_ms(status_details_bin: bytes) -> int | None:

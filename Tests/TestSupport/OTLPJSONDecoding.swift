@@ -91,11 +91,22 @@ enum OTLPJSONDecoding {
   static func call(_ object: [String: Any]) -> ReceivedCall? {
     guard let service = (object["service"] as? String).flatMap(OTLPSignal.init(rawValue:)) else { return nil }
     return ReceivedCall(
-      service: service, sequence: int(object["seq"]),
+      service: service,
+      transport: (object["transport"] as? String).flatMap(OTLPTransport.init(rawValue:)) ?? .grpc,
+      sequence: int(object["seq"]),
       itemCount: int(object[service == .traces ? "spans" : "points"]), bytes: int(object["bytes"]),
       metadata: (object["metadata"] as? [String: String]) ?? [:], answered: string(object["answered"]),
-      rejected: int(object["rejected"]), compressed: object["compressed"] as? Bool,
+      httpStatus: optionalInt(object["http_status"]), rejected: int(object["rejected"]),
+      compressed: object["compressed"] as? Bool, bodyBytes: optionalInt(object["body_bytes"]),
+      connection: optionalInt(object["connection"]), message: object["message"] as? String,
       time: double(object["time"]))
+  }
+
+  static func connection(_ object: [String: Any]) -> ReceivedHTTPConnection? {
+    guard let sequence = optionalInt(object["seq"]) else { return nil }
+    return ReceivedHTTPConnection(
+      sequence: sequence, peer: string(object["peer"]), tls: (object["tls"] as? Bool) ?? false,
+      tlsError: object["tls_error"] as? String, time: double(object["time"]))
   }
 
   static func value(_ any: Any?) -> OTLPValue {
@@ -125,6 +136,10 @@ enum OTLPJSONDecoding {
   private static func array(_ any: Any?) -> [[String: Any]] { (any as? [[String: Any]]) ?? [] }
   private static func dictionary(_ any: Any?) -> [String: Any] { (any as? [String: Any]) ?? [:] }
   private static func string(_ any: Any?) -> String { (any as? String) ?? "" }
+
+  private static func optionalInt(_ any: Any?) -> Int? {
+    (any as? NSNumber)?.intValue ?? (any as? String).flatMap { Int($0) }
+  }
 
   private static func int(_ any: Any?) -> Int {
     if let number = any as? NSNumber { return number.intValue }

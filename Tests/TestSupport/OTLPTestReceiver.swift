@@ -1,20 +1,28 @@
 public import Foundation
 
-/// A real OTLP/gRPC receiver on 127.0.0.1 (`Tests/Receiver/otlp_receiver.py` in store mode) that
+/// A real OTLP receiver on 127.0.0.1 (`Tests/Receiver/otlp_receiver.py` in store mode) that
 /// decodes with the official `opentelemetry-proto` Python classes, for asserting what an exporter
-/// really put on the wire.
+/// really put on the wire. It serves OTLP/gRPC on ``port`` and OTLP/HTTP (binary protobuf,
+/// `POST /v1/traces` and `/v1/metrics`, HTTP/1.1 keep-alive) on ``httpPort``; requests from either
+/// land in the same readers.
 ///
 /// ```swift
 /// let receiver = try OTLPTestReceiver(options: { var o = OTLPReceiverOptions(); o.failFirst = 1; return o }())
-/// // point the exporter at receiver.endpoint, export…
+/// // point the exporter at receiver.endpoint (gRPC) or receiver.httpEndpoint (HTTP), export…
 /// let spans = try await receiver.waitForSpans(count: 3)
 /// ```
+///
+/// Over OTLP/HTTP, ``calls()`` also tells the HTTP status, the request headers (names lowercased)
+/// and the TCP connection each request came on; ``httpConnectionCount()`` proves keep-alive reuse.
 public final class OTLPTestReceiver: Sendable {
-  /// The port the receiver listens on (127.0.0.1 only).
+  /// The OTLP/gRPC port the receiver listens on (127.0.0.1 only).
   public let port: Int
+  /// The OTLP/HTTP port the receiver listens on (127.0.0.1 only).
+  public let httpPort: Int
   /// The options it was started with.
   public let options: OTLPReceiverOptions
-  /// Where `traces.jsonl`, `metrics.jsonl` and `calls.jsonl` are written; removed on deinit.
+  /// Where `traces.jsonl`, `metrics.jsonl`, `calls.jsonl` and `connections.jsonl` are written;
+  /// removed on deinit.
   public let directory: URL
 
   private let process: PythonProcess
@@ -27,10 +35,18 @@ public final class OTLPTestReceiver: Sendable {
     self.directory = directory
     self.options = options
     // --watch-stdin: if this test process dies, the receiver sees EOF and exits too.
-    process = try PythonProcess(
-      script: "Tests/Receiver/otlp_receiver.py",
-      arguments: ["--out", directory.path, "--watch-stdin"] + options.arguments, timeout: timeout)
+    let script = "Tests/Receiver/otlp_receiver.py"
+    let process = try PythonProcess(
+      script: script, arguments: ["--out", directory.path, "--watch-stdin"] + options.arguments,
+      timeout: timeout)
+    guard let httpPort = process.namedPorts["http"] else {
+      process.stop()
+      try? FileManager.default.removeItem(at: directory)
+      throw PythonProcessError(script: script, reason: "READY announced no http=<port>", stderr: "")
+    }
+    self.process = process
     port = process.port
+    self.httpPort = httpPort
   }
 
   deinit {
@@ -38,9 +54,21 @@ public final class OTLPTestReceiver: Sendable {
     try? FileManager.default.removeItem(at: directory)
   }
 
-  /// `http://127.0.0.1:PORT`, or `https://…` when the receiver serves TLS.
+  /// The OTLP/gRPC endpoint: `http://127.0.0.1:PORT`, or `https://…` when the receiver serves TLS.
   public var endpoint: String {
     "\(options.tls == nil ? "http" : "https")://127.0.0.1:\(port)"
+  }
+
+  /// The OTLP/HTTP base endpoint (no path, as `OTEL_EXPORTER_OTLP_ENDPOINT` takes it):
+  /// `http://127.0.0.1:HTTPPORT`, or `https://…` when the receiver serves TLS.
+  public var httpEndpoint: String {
+    "\(options.tls == nil ? "http" : "https")://127.0.0.1:\(httpPort)"
+  }
+
+  /// The full OTLP/HTTP URL of one signal, e.g. `http://127.0.0.1:HTTPPORT/v1/traces` (as
+  /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` takes it).
+  public func httpURL(_ signal: OTLPSignal) -> String {
+    "\(httpEndpoint)/v1/\(signal.rawValue)"
   }
 
   /// Stops the receiver (SIGTERM, files flushed). The readers keep working afterwards. Idempotent.
@@ -72,10 +100,24 @@ public final class OTLPTestReceiver: Sendable {
     return points.filter { $0.metricName == name }
   }
 
-  /// Every Export call of either service, including refused ones, in arrival order.
+  /// Every Export call of either service and either transport, including refused ones, in arrival
+  /// order. (OTLP/HTTP requests for unknown paths, or with a method other than POST, are not calls.)
   public func calls() -> [ReceivedCall] {
     OTLPJSONDecoding.jsonLines(directory.appendingPathComponent("calls.jsonl"))
       .compactMap(OTLPJSONDecoding.call)
+  }
+
+  /// Every TCP connection the OTLP/HTTP listener accepted, in order (with TLS, including those
+  /// whose handshake failed: see ``ReceivedHTTPConnection/tlsError``).
+  public func httpConnections() -> [ReceivedHTTPConnection] {
+    OTLPJSONDecoding.jsonLines(directory.appendingPathComponent("connections.jsonl"))
+      .compactMap(OTLPJSONDecoding.connection)
+  }
+
+  /// How many TCP connections the OTLP/HTTP listener accepted: a keep-alive client sending N
+  /// requests makes this 1 while `calls().count` is N.
+  public func httpConnectionCount() -> Int {
+    httpConnections().count
   }
 
   // MARK: Waiting

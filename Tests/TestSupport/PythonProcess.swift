@@ -2,10 +2,13 @@ public import Foundation
 import SinkSupport
 
 /// A Python helper process (such as the OTLP test receiver) that announces `READY <port>` on its
-/// first stdout line and runs until ``stop()``.
+/// first stdout line, optionally followed by more named ports (`READY <port> http=<port> …`), and
+/// runs until ``stop()``.
 public final class PythonProcess: Sendable {
   /// The TCP port the script announced in its `READY <port>` line.
   public let port: Int
+  /// The further `name=<port>` words of the READY line, e.g. `["http": 41234]`; empty if none.
+  public let namedPorts: [String: Int]
 
   private let process: ProcessBox
   private let stdinPipe: Pipe
@@ -13,7 +16,8 @@ public final class PythonProcess: Sendable {
   private let stderrFile: URL
   private let stopped = LockedValue(false)
 
-  /// Starts `python script arguments…` and waits up to `timeout` for a first stdout line `READY <port>`.
+  /// Starts `python script arguments…` and waits up to `timeout` for a first stdout line
+  /// `READY <port>` (optionally followed by ` name=<port>` words).
   ///
   /// A relative `script` is resolved against ``repositoryRoot``. Throws ``PythonProcessError`` with
   /// the script's stderr when it exits, prints something else first, or stays silent too long.
@@ -59,13 +63,14 @@ public final class PythonProcess: Sendable {
     let stderrText = { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
     switch output.firstLine(timeout: timeout) {
     case .line(let line):
-      let parts = line.split(separator: " ")
-      guard parts.count == 2, parts[0] == "READY", let port = Int(parts[1]) else {
+      guard let (port, namedPorts) = Self.parseReady(line) else {
         Self.terminate(process)
         throw PythonProcessError(
-          script: script, reason: "first stdout line was \"\(line)\", not READY <port>", stderr: stderrText())
+          script: script, reason: "first stdout line was \"\(line)\", not READY <port> [name=<port>…]",
+          stderr: stderrText())
       }
       self.port = port
+      self.namedPorts = namedPorts
     case .endOfFile:
       process.waitUntilExit()
       throw PythonProcessError(
@@ -129,6 +134,20 @@ public final class PythonProcess: Sendable {
     sys.path.insert(0, os.path.dirname(os.path.abspath(sys.argv[0])))
     runpy.run_path(sys.argv[0], run_name="__main__")
     """
+
+  /// `READY <port>` then any number of `name=<port>` words; nil for anything else.
+  static func parseReady(_ line: String) -> (port: Int, named: [String: Int])? {
+    let words = line.split(separator: " ")
+    guard words.count >= 2, words[0] == "READY", let port = Int(words[1]) else { return nil }
+    var named: [String: Int] = [:]
+    for word in words.dropFirst(2) {
+      let pair = word.split(separator: "=", maxSplits: 1)
+      guard pair.count == 2, !pair[0].isEmpty, let value = Int(pair[1]), named[String(pair[0])] == nil
+      else { return nil }
+      named[String(pair[0])] = value
+    }
+    return (port, named)
+  }
 
   private static func terminate(_ process: Process) {
     guard process.isRunning else { return }

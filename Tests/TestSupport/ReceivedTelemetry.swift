@@ -73,23 +73,56 @@ public struct ReceivedMetricPoint: Sendable {
   public let scopeName: String
 }
 
-/// One Export call as recorded in `calls.jsonl`, whatever it was answered.
+/// One Export call as recorded in `calls.jsonl`, whatever it was answered, by either transport.
 public struct ReceivedCall: Sendable {
   public let service: OTLPSignal
-  /// 1-based arrival order across both services.
+  /// OTLP/gRPC or OTLP/HTTP.
+  public let transport: OTLPTransport
+  /// 1-based arrival order across both services and both transports.
   public let sequence: Int
-  /// Spans (traces) or data points (metrics) in the request.
+  /// Spans (traces) or data points (metrics) in the request (0 for an HTTP request refused before
+  /// its body was decoded: 401, 404, 413, 415, 400).
   public let itemCount: Int
   /// Serialized, uncompressed request size.
   public let bytes: Int
-  /// Invocation metadata (headers); `-bin` values are base64.
+  /// gRPC: the invocation metadata, `-bin` values base64. HTTP: the request headers, names
+  /// lowercased (`user-agent`, `content-type`, `content-encoding`, custom ones…), repeated ones
+  /// joined with `,`.
   public let metadata: [String: String]
-  /// The answer: `OK` or a gRPC status name such as `UNAVAILABLE`.
+  /// The answer: `OK` or a gRPC status name such as `UNAVAILABLE` (over HTTP, the code of the
+  /// `google.rpc.Status` body: UNAUTHENTICATED for 401, UNIMPLEMENTED for the 404 of
+  /// ``OTLPReceiverOptions/metricsUnimplemented``, INVALID_ARGUMENT for 400 and 415,
+  /// RESOURCE_EXHAUSTED for 413, the injected code for injected failures).
   public let answered: String
+  /// The HTTP status answered (200, 503…); nil over gRPC.
+  public let httpStatus: Int?
   /// Items reported as rejected in a partial success.
   public let rejected: Int
-  /// Whether the call arrived compressed; nil because grpcio does not expose `grpc-encoding`.
+  /// Whether the call arrived compressed: over HTTP, a Content-Encoding other than identity; over
+  /// gRPC nil, because grpcio does not expose `grpc-encoding`.
   public let compressed: Bool?
-  /// Unix time in seconds when the call reached the handler.
+  /// The HTTP body size as sent (compressed or not); nil over gRPC.
+  public let bodyBytes: Int?
+  /// The ``ReceivedHTTPConnection/sequence`` of the TCP connection an HTTP request came on; nil
+  /// over gRPC. Equal numbers mean a reused (keep-alive) connection.
+  public let connection: Int?
+  /// Why the call was refused (the gRPC details or the HTTP Status message); nil when answered OK.
+  public let message: String?
+  /// Unix time in seconds when the receiver decided the answer (after any delay).
+  public let time: Double
+}
+
+/// One TCP connection the OTLP/HTTP listener accepted, as recorded in `connections.jsonl`.
+public struct ReceivedHTTPConnection: Sendable {
+  /// 1-based acceptance order; the ``ReceivedCall/connection`` of the requests it carried.
+  public let sequence: Int
+  /// The client's address, `ipv4:127.0.0.1:PORT`.
+  public let peer: String
+  /// Whether the listener served TLS.
+  public let tls: Bool
+  /// Why the TLS handshake failed (untrusted or missing client certificate, plaintext client…);
+  /// nil when it succeeded or there was no TLS. Such connections carried no request.
+  public let tlsError: String?
+  /// Unix time in seconds of the acceptance (after the handshake, with TLS).
   public let time: Double
 }

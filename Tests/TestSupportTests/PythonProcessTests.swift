@@ -35,8 +35,24 @@ struct PythonProcessTests {
         + "print('READY 4242', flush=True)\nwhile True: time.sleep(0.1)\n")
     let process = try PythonProcess(script: path)
     #expect(process.port == 4242)
+    #expect(process.namedPorts.isEmpty)
     process.stop()
     process.stop()
+  }
+
+  @Test func parsesNamedPortsAfterThePort() throws {
+    let path = try script(
+      "import signal, sys, time\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(0))\n"
+        + "print('READY 4242 http=4343 admin=4444', flush=True)\nwhile True: time.sleep(0.1)\n")
+    let process = try PythonProcess(script: path)
+    #expect(process.port == 4242)
+    #expect(process.namedPorts == ["http": 4343, "admin": 4444])
+    process.stop()
+  }
+
+  @Test func rejectsAMalformedNamedPort() throws {
+    let path = try script("print('READY 4242 http', flush=True)\nimport time\ntime.sleep(30)\n")
+    #expect(throws: PythonProcessError.self) { try PythonProcess(script: path) }
   }
 
   @Test func countOnlyReceiverWritesStats() throws {

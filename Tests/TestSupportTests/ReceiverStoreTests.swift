@@ -26,6 +26,8 @@ struct ReceiverStoreTests {
     #expect(calls.first?.itemCount == 3)
     #expect(calls.first?.answered == "OK")
     #expect(calls.first?.metadata["x-team"] == "obs")
+    #expect(calls.first?.transport == .grpc)
+    #expect(calls.first?.httpStatus == nil)
     #expect(receiver.endpoint == "http://127.0.0.1:\(receiver.port)")
   }
 

@@ -84,6 +84,23 @@ struct EnvironmentReader {
     return choice
   }
 
+  /// `grpc` or `http/protobuf`; `http/json` warns and sends binary protobuf, which receivers of
+  /// OTLP/HTTP accept as well; anything else warns and is the default (gRPC).
+  func otlpProtocol(_ name: String) -> OTLPProtocol? {
+    guard let value = text(name) else { return nil }
+    switch value.lowercased() {
+    case "grpc": return .grpc
+    case "http/protobuf": return .httpProtobuf
+    case "http/json":
+      logger.warning(
+        "\(name)='\(value)' is not supported: OTLP/HTTP is sent as binary protobuf (http/protobuf)")
+      return .httpProtobuf
+    default:
+      warn(name, value, "expected grpc or http/protobuf; using grpc")
+      return nil
+    }
+  }
+
   /// A comma list of convention names (`genai`, `openinference`); an unknown name is skipped with
   /// a warning, the others are kept.
   func conventions(_ name: String) -> LLMConventions? {

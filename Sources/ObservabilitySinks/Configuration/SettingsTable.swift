@@ -101,9 +101,9 @@ enum SettingsTable {
   static let clientCertificate = EnvironmentSetting<String>(
     name: "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", isPerSignal: true, defaultDescription: "none"
   ) { reader, name in reader.text(name) }
-  static let `protocol` = EnvironmentSetting<String>(
+  static let `protocol` = EnvironmentSetting<OTLPProtocol>(
     name: "OTEL_EXPORTER_OTLP_PROTOCOL", isPerSignal: true, defaultDescription: "grpc"
-  ) { reader, name in reader.text(name) }
+  ) { reader, name in reader.otlpProtocol(name) }
   static let temporality = EnvironmentSetting<AggregationTemporality>(
     name: "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE", isPerSignal: false,
     defaultDescription: "cumulative"

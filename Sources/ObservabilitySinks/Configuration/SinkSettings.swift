@@ -96,14 +96,6 @@ package struct SinkSettings {
     if let timeout = traces.timeout, timeout < .zero { traces.timeout = nil }
     if let timeout = metrics.timeout, timeout < .zero { metrics.timeout = nil }
 
-    for signal in [nil] + OTLPSignal.allCases {
-      let name = SettingsTable.protocol.name(for: signal)
-      if let protocolName = environment[SettingsTable.protocol, signal: signal],
-        protocolName.lowercased() != "grpc"
-      {
-        logger.warning("\(name)='\(protocolName)' is not supported: this exporter speaks OTLP over gRPC only")
-      }
-    }
     if let traceparent = environment[SettingsTable.traceparent],
       TraceParent.fromEnvironment(self.environment) == nil
     {
@@ -175,19 +167,25 @@ package struct SinkSettings {
       insecure: environment[SettingsTable.insecure, signal: signal],
       certificateFile: environment[SettingsTable.certificate, signal: signal],
       clientKeyFile: environment[SettingsTable.clientKey, signal: signal],
-      clientCertificateFile: environment[SettingsTable.clientCertificate, signal: signal])
+      clientCertificateFile: environment[SettingsTable.clientCertificate, signal: signal],
+      protocol: environment[SettingsTable.protocol, signal: signal])
   }
 
   /// Code wins, then the per-signal variables, then the shared ones. The endpoint argument is
   /// code (it wins over all the variables, as in the reference) unless it came from
-  /// `OTEL_EXPORTER_OTLP_ENDPOINT`, where the per-signal variable wins over it.
+  /// `OTEL_EXPORTER_OTLP_ENDPOINT`, where the per-signal variable wins over it. A per-signal
+  /// endpoint is used as it is; the shared one and the argument are bases (OTLP/HTTP appends the
+  /// signal's path to them).
   private static func signalOptions(
     _ code: OTLPExporterOptions, signal: OTLPExporterOptions, shared: OTLPExporterOptions, endpoint: String?,
     endpointIsFromEnvironment: Bool
   ) -> OTLPExporterOptions {
     var options = code.merged(over: signal.merged(over: shared))
+    options.endpointIsBase = code.endpoint == nil && signal.endpoint == nil
     if code.endpoint == nil, let endpoint, !endpoint.isEmpty {
-      options.endpoint = endpointIsFromEnvironment ? (signal.endpoint ?? endpoint) : endpoint
+      let signalWins = endpointIsFromEnvironment && signal.endpoint != nil
+      options.endpoint = signalWins ? signal.endpoint : endpoint
+      options.endpointIsBase = !signalWins
     }
     return options
   }

@@ -258,7 +258,8 @@ final class ExportWorker: Sendable {
     } else {
       problems.recovered(.metricExport, at: .now)
     }
-    return result.isDelivered
+    // A trace-only backend (no metrics service) is not a failure to deliver: the spans decide.
+    return result.isDelivered || metricExporter.stoppedReason != nil
   }
 }
 

@@ -45,16 +45,18 @@ struct ExporterSelection {
     spanDestination =
       configuration.spanExporter != nil
       ? "the custom span exporter"
-      : settings.tracesExporter == .otlp ? settings.traces.endpoint ?? "" : "the console"
+      : settings.tracesExporter == .otlp ? settings.traces.destination(for: .traces) : "the console"
     metricDestination =
       configuration.metricExporter != nil
       ? "the custom metric exporter"
-      : settings.metricsExporter == .otlp ? settings.metrics.endpoint ?? "" : "the console"
-    if let endpoint = settings.traces.endpoint ?? settings.metrics.endpoint,
+      : settings.metricsExporter == .otlp ? settings.metrics.destination(for: .metrics) : "the console"
+    if settings.traces.endpoint ?? settings.metrics.endpoint != nil,
       spanExporter != nil || metricExporter != nil,
       configuration.spanExporter == nil
     {
-      detail = endpoint
+      detail =
+        settings.traces.endpoint != nil
+        ? settings.traces.destination(for: .traces) : settings.metrics.destination(for: .metrics)
     } else if configuration.spanExporter != nil {
       detail = "custom exporter"
     } else if spanExporter != nil {

@@ -1,16 +1,16 @@
 import Logging
 
-/// Makes the OTLP/gRPC exporters for the resolved options.
+/// Makes the OTLP exporters (gRPC or HTTP) for the resolved options.
 enum OTLPExporterFactory {
   static func spanExporter(options: OTLPExporterOptions, retry: RetryPolicy, logger: Logger) throws
     -> any SpanExporter
   {
-    try OTLPGRPCSpanExporter(options: options, retry: retry, logger: logger)
+    try OTLPSpanExporter(options: options, retry: retry, logger: logger)
   }
 
   static func metricExporter(
     options: OTLPExporterOptions, temporality: AggregationTemporality, retry: RetryPolicy, logger: Logger
   ) throws -> any MetricExporter {
-    try OTLPGRPCMetricExporter(options: options, temporality: temporality, retry: retry, logger: logger)
+    try OTLPMetricExporter(options: options, temporality: temporality, retry: retry, logger: logger)
   }
 }

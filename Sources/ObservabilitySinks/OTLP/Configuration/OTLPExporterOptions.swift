@@ -1,14 +1,17 @@
 import GRPCCoreClient
 import SinkSupport
 
-/// How one OTLP/gRPC exporter (traces or metrics) connects and sends.
+/// How one OTLP exporter (traces or metrics) connects and sends, over gRPC or HTTP.
 ///
 /// Every property is optional: `nil` means "not set here", so that the value can come from the
 /// environment (`OTEL_EXPORTER_OTLP_*`) or the specification's default.
 ///
 /// Specification: OTLP exporter, *Configuration Options* (names, defaults, per-signal overrides).
 public struct OTLPExporterOptions: Hashable, Sendable {
-  /// The collector: `http://host:port`, `https://host:port`, `host:port` or `dns:///host:port`.
+  /// The collector. gRPC: `http://host:port`, `https://host:port`, `host:port` or
+  /// `dns:///host:port`. HTTP: a URL, used as it is (`http://host:4318/v1/traces`); the shared
+  /// endpoint (the variable, or the sink's `endpoint:` argument) is a base to which `v1/traces` or
+  /// `v1/metrics` is appended.
   public var endpoint: String?
   /// Extra request metadata, e.g. an `authorization` header. Values never appear in logs.
   ///
@@ -28,12 +31,19 @@ public struct OTLPExporterOptions: Hashable, Sendable {
   public var clientKeyFile: String?
   /// A PEM file with the client's certificate chain, for mTLS.
   public var clientCertificateFile: String?
+  /// The transport: OTLP/gRPC (the default, as the Python sink's) or OTLP/HTTP with binary protobuf.
+  ///
+  /// Specification: OTLP exporter, *Specify Protocol* (`OTEL_EXPORTER_OTLP_PROTOCOL`).
+  public var `protocol`: OTLPProtocol?
+  /// Set while the settings are resolved: the endpoint is a base URL (the shared variable, the
+  /// sink's `endpoint:` argument), to which OTLP/HTTP appends the signal's path.
+  var endpointIsBase = false
 
   /// Nothing set.
   public init(
     endpoint: String? = nil, headers: [OTLPHeader]? = nil, timeout: Duration? = nil,
     compression: OTLPCompression? = nil, insecure: Bool? = nil, certificateFile: String? = nil,
-    clientKeyFile: String? = nil, clientCertificateFile: String? = nil
+    clientKeyFile: String? = nil, clientCertificateFile: String? = nil, protocol: OTLPProtocol? = nil
   ) {
     self.endpoint = endpoint
     self.headers = headers
@@ -43,6 +53,7 @@ public struct OTLPExporterOptions: Hashable, Sendable {
     self.certificateFile = certificateFile
     self.clientKeyFile = clientKeyFile
     self.clientCertificateFile = clientCertificateFile
+    self.protocol = `protocol`
   }
 
   /// These options, with every unset value taken from `fallback`.
@@ -53,7 +64,17 @@ public struct OTLPExporterOptions: Hashable, Sendable {
       compression: compression ?? fallback.compression, insecure: insecure ?? fallback.insecure,
       certificateFile: certificateFile ?? fallback.certificateFile,
       clientKeyFile: clientKeyFile ?? fallback.clientKeyFile,
-      clientCertificateFile: clientCertificateFile ?? fallback.clientCertificateFile)
+      clientCertificateFile: clientCertificateFile ?? fallback.clientCertificateFile,
+      protocol: `protocol` ?? fallback.protocol)
+  }
+
+  /// Where requests of `route` go, as logs and `status().detail` name it: the endpoint for gRPC,
+  /// the full URL for HTTP (the text as given when it does not parse; setup then says why).
+  func destination(for route: OTLPRoute) -> String {
+    guard let endpoint else { return "" }
+    guard self.protocol == .httpProtobuf else { return endpoint }
+    let path = endpointIsBase ? (route == .traces ? "v1/traces" : "v1/metrics") : nil
+    return (try? OTLPHTTPEndpoint(endpoint, appending: path).url) ?? endpoint
   }
 
   /// The specification's default timeout.
@@ -87,6 +108,14 @@ public struct OTLPHeader: Hashable, Sendable, CustomStringConvertible {
 
   /// Why gRPC would refuse this header (naming the key, never the value); `nil` when it is fine.
   package var problem: String? { MetadataValidation.problem(key: key, value: value) }
+}
+
+/// The wire protocol of an OTLP exporter.
+public enum OTLPProtocol: String, Hashable, Sendable {
+  /// OTLP/gRPC (`grpc`), through the gRPC C core. The default.
+  case grpc
+  /// OTLP/HTTP with binary protobuf bodies (`http/protobuf`), through libcurl.
+  case httpProtobuf = "http/protobuf"
 }
 
 /// Compression of OTLP requests.

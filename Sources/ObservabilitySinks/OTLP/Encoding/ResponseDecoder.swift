@@ -56,6 +56,19 @@ package enum ResponseDecoder {
     }
   }
 
+  /// The message of a `google.rpc.Status`, the body of an OTLP/HTTP error response; `nil` when the
+  /// bytes are not one.
+  package static func statusMessage(_ bytes: [UInt8]) -> String? {
+    bytes.withUnsafeBufferPointer { buffer -> String? in
+      guard !bytes.isEmpty, let status = google__rpc__status__unpack(nil, buffer.count, buffer.baseAddress)
+      else {
+        return nil
+      }
+      defer { google__rpc__status__free_unpacked(status, nil) }
+      return string(status.pointee.message)
+    }
+  }
+
   private static func partialSuccess(rejected: Int64, message: ProtobufCBinaryData) -> PartialSuccess? {
     let text = string(message)
     // The field is int64: a negative count from a broken or hostile server counts nothing.

@@ -1,17 +1,17 @@
-import GRPCCoreClient
 package import Logging
 import SinkSupport
 import Synchronization
 
-/// Sends spans to an OTLP/gRPC receiver (`TraceService/Export`) through the gRPC C core.
+/// Sends spans to an OTLP receiver: `TraceService/Export` over gRPC (the C core), or
+/// `POST …/v1/traces` over HTTP (libcurl).
 ///
-/// Pipelined: the export thread encodes the next batch while this one is on the wire.
-package final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
-  static let method = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
-  /// Receivers refuse requests above 4 MiB by default; bigger batches are split.
+/// Pipelined over gRPC: the export thread encodes the next batch while this one is on the wire.
+package final class OTLPSpanExporter: PipelinedSpanExporter {
+  /// Receivers refuse requests above 4 MiB by default (gRPC's limit, and Phoenix's); bigger
+  /// batches are split.
   static let maxRequestBytes = 4 * 1024 * 1024
 
-  private let transport: OTLPTransport
+  private let transport: any OTLPConnection
   /// Used by the export thread only; the lock is never contended.
   private let encoder = LockedValue(TraceRequestEncoder())
   private let timeout: Duration
@@ -21,7 +21,7 @@ package final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
   /// Creates an exporter for `options` (its endpoint must be set); throws
   /// ``OTLPConfigurationError`` for an endpoint or certificate it cannot use.
   package init(options: OTLPExporterOptions, retry: RetryPolicy = RetryPolicy(), logger: Logger) throws {
-    transport = try OTLPTransport(options: options, retry: retry)
+    transport = try OTLPConnections.make(options: options, route: .traces, retry: retry)
     timeout = options.effectiveTimeout
     self.logger = logger
   }
@@ -63,8 +63,7 @@ package final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
     // Rare split requests go one after the other; the last one is left in flight.
     var tally = ExportTally()
     for request in requests.dropLast() {
-      let outcome = transport.send(
-        method: Self.method, request: request.bytes, timeout: deadline - ContinuousClock.now)
+      let outcome = transport.send(.traces, request: request.bytes, timeout: deadline - ContinuousClock.now)
       tally.add(finish(outcome), spans: request.spans)
     }
     guard let last = requests.last else { return FinishedExport(result: tally.result) }
@@ -73,14 +72,13 @@ package final class OTLPGRPCSpanExporter: PipelinedSpanExporter {
       tally.add(.failure("DEADLINE_EXCEEDED: the export timeout passed before sending"), spans: last.spans)
       return FinishedExport(result: tally.result)
     }
-    let call = transport.start(method: Self.method, request: last.bytes, timeout: remaining)
+    let call = transport.start(.traces, request: last.bytes, timeout: remaining)
     return InFlightSpans(call: call, spans: last.spans, earlier: tally, exporter: self)
   }
 
-  fileprivate func finish(_ outcome: OTLPTransport.Outcome) -> ExportResult {
+  fileprivate func finish(_ outcome: OTLPOutcome) -> ExportResult {
     return OTLPResults.result(
-      of: outcome.result,
-      partialSuccess: outcome.result.response.flatMap(ResponseDecoder.tracePartialSuccess),
+      of: outcome, partialSuccess: outcome.accepted.flatMap(ResponseDecoder.tracePartialSuccess),
       kind: "spans", logger: logger,
       firstOfItsKind: !partialSuccessReported.exchange(true, ordering: .relaxed))
   }
@@ -95,7 +93,7 @@ private struct EncodedRequest: Sendable {
 /// Encoded requests waiting to be sent.
 private struct PreparedSpans: PreparedExport {
   let requests: [EncodedRequest]
-  let exporter: OTLPGRPCSpanExporter
+  let exporter: OTLPSpanExporter
 
   func start(timeout: Duration) -> any PendingExport {
     exporter.send(requests, timeout: timeout)
@@ -104,10 +102,10 @@ private struct PreparedSpans: PreparedExport {
 
 /// The last request of a batch on the wire.
 private struct InFlightSpans: PendingExport {
-  let call: OTLPTransport.PendingCall
+  let call: OTLPPendingCall
   let spans: Int
   let earlier: ExportTally
-  let exporter: OTLPGRPCSpanExporter
+  let exporter: OTLPSpanExporter
 
   func wait() -> ExportResult {
     var tally = earlier
@@ -157,15 +155,13 @@ struct ExportTally: Sendable {
   }
 }
 
-/// Turning gRPC results into export results, shared by both signals.
+/// Turning transport outcomes into export results, shared by both signals.
 enum OTLPResults {
   static func result(
-    of result: UnaryResult, partialSuccess: PartialSuccess?, kind: String, logger: Logger,
+    of outcome: OTLPOutcome, partialSuccess: PartialSuccess?, kind: String, logger: Logger,
     firstOfItsKind: @autoclosure () -> Bool
   ) -> ExportResult {
-    guard result.status == .ok else {
-      return .failure("\(result.status.name): \(ServerText.forLog(result.message))")
-    }
+    if let failure = outcome.failure { return .failure(failure) }
     guard let received = partialSuccess else { return .success }
     let partialSuccess = PartialSuccess(
       rejected: received.rejected, message: ServerText.forLog(received.message))

@@ -1,18 +1,18 @@
-import GRPCCoreClient
 package import Logging
 import SinkSupport
 import Synchronization
 
-/// Sends metrics to an OTLP/gRPC receiver (`MetricsService/Export`) through the gRPC C core.
+/// Sends metrics to an OTLP receiver: `MetricsService/Export` over gRPC, or `POST …/v1/metrics`
+/// over HTTP.
 ///
-/// A receiver without a metrics service (trace-only backends such as Arize Phoenix answer
-/// UNIMPLEMENTED) gets one warning; metric export then stops and says so in ``stoppedReason``.
-package final class OTLPGRPCMetricExporter: MetricExporter {
-  static let method = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
+/// A receiver without a metrics service (trace-only backends such as Jaeger, Tempo or Arize
+/// Phoenix answer UNIMPLEMENTED over gRPC, 404 or 405 over HTTP) gets one warning; metric export
+/// then stops and says so in ``stoppedReason``, and the sink judges delivery by its spans.
+package final class OTLPMetricExporter: MetricExporter {
 
   /// The temporality the points are collected in.
   package let preferredTemporality: AggregationTemporality
-  private let transport: OTLPTransport
+  private let transport: any OTLPConnection
   private let timeout: Duration
   private let logger: Logger
   private let partialSuccessReported = Atomic<Bool>(false)
@@ -26,7 +26,7 @@ package final class OTLPGRPCMetricExporter: MetricExporter {
     options: OTLPExporterOptions, temporality: AggregationTemporality, retry: RetryPolicy = RetryPolicy(),
     logger: Logger
   ) throws {
-    transport = try OTLPTransport(options: options, retry: retry)
+    transport = try OTLPConnections.make(options: options, route: .metrics, retry: retry)
     timeout = options.effectiveTimeout
     preferredTemporality = temporality
     self.logger = logger
@@ -41,16 +41,15 @@ package final class OTLPGRPCMetricExporter: MetricExporter {
   {
     if let reason = stoppedReason { return .failure(reason) }
     let request = MetricsRequestEncoder.encode(metrics, from: source)
-    let outcome = transport.send(method: Self.method, request: request, timeout: min(timeout, self.timeout))
-    if outcome.result.status == .unimplemented {
-      let reason = "the receiver has no metrics service (UNIMPLEMENTED); metric export stopped"
+    let outcome = transport.send(.metrics, request: request, timeout: min(timeout, self.timeout))
+    if outcome.serviceMissing {
+      let reason = "the receiver has no metrics service (\(outcome.failure ?? "")); metric export stopped"
       stopped.withLock { $0 = reason }
-      logger.warning("\(reason): \(transport.endpoint) accepts traces only")
+      logger.warning("\(reason): \(transport.destination) accepts traces only")
       return .failure(reason)
     }
     return OTLPResults.result(
-      of: outcome.result,
-      partialSuccess: outcome.result.response.flatMap(ResponseDecoder.metricsPartialSuccess),
+      of: outcome, partialSuccess: outcome.accepted.flatMap(ResponseDecoder.metricsPartialSuccess),
       kind: "data points", logger: logger,
       firstOfItsKind: !partialSuccessReported.exchange(true, ordering: .relaxed))
   }

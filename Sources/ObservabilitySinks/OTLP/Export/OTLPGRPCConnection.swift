@@ -8,18 +8,17 @@ import Synchronization
 /// Retries are scheduled on the client's completion-queue thread (it waits out the backoff inside
 /// `grpc_completion_queue_next`, so the channel keeps reconnecting meanwhile); the export thread
 /// only waits for the final answer.
-final class OTLPTransport: Sendable {
-  /// The final answer of ``send(method:request:timeout:)``.
-  struct Outcome: Sendable {
-    var result: UnaryResult
-    var attempts: Int
-  }
+final class OTLPGRPCConnection: OTLPConnection {
+  static let traceMethod = "/opentelemetry.proto.collector.trace.v1.TraceService/Export"
+  static let metricsMethod = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export"
 
   let endpoint: OTLPEndpoint
   private let client: GRPCClient
   private let metadata: [(String, String)]
   private let retry: RetryPolicy
   private let retriesScheduled = RetryCount()
+
+  var destination: String { endpoint.description }
 
   /// Attempts beyond the first so far, counted as each is scheduled (so a status read while an
   /// export waits out its backoff already shows it).
@@ -43,22 +42,17 @@ final class OTLPTransport: Sendable {
       options: ChannelOptions(
         gzip: options.compression == .gzip, initialReconnectBackoff: .milliseconds(250),
         minReconnectBackoff: .milliseconds(250), maxReconnectBackoff: .seconds(5),
-        userAgent: "OTel-OTLP-Exporter-Swift/observability-sinks"))
+        userAgent: OTLPUserAgent.value))
     metadata = (options.headers ?? []).map { ($0.key, $0.value) }
     self.retry = retry
   }
 
-  /// Sends `request` to `method`, retrying what the specification allows, until it is delivered,
-  /// refused, or `timeout` has passed. Blocks the calling thread (never the queue's).
-  func send(method: String, request: [UInt8], timeout: Duration) -> Outcome {
-    start(method: method, request: request, timeout: timeout).wait()
-  }
-
-  /// Starts sending `request` with retries and returns at once; ``PendingCall/wait()`` gives the
-  /// final outcome.
-  func start(method: String, request: [UInt8], timeout: Duration) -> PendingCall {
+  /// Starts sending `request` with retries and returns at once; ``OTLPPendingCall/wait()`` gives
+  /// the final outcome.
+  func start(_ route: OTLPRoute, request: [UInt8], timeout: Duration) -> OTLPPendingCall {
+    let method = route == .traces ? Self.traceMethod : Self.metricsMethod
     let deadline = Deadline(after: timeout)
-    let pending = PendingCall(timeout: timeout)
+    let pending = OTLPPendingCall(timeout: timeout)
     let client = self.client
     let metadata = self.metadata
     let retry = self.retry
@@ -80,34 +74,20 @@ final class OTLPTransport: Sendable {
             return
           }
         }
-        pending.complete(Outcome(result: result, attempts: number))
+        pending.complete(Self.outcome(of: result, attempts: number))
       }
     }
     attempt(1)
     return pending
   }
 
-  /// A call with retries under way.
-  final class PendingCall: Sendable {
-    private let outcome = OneShot<Outcome>()
-    private let timeout: Duration
-
-    init(timeout: Duration) {
-      self.timeout = timeout
+  private static func outcome(of result: UnaryResult, attempts: Int) -> OTLPOutcome {
+    guard result.status == .ok else {
+      return .failed(
+        "\(result.status.name): \(ServerText.forLog(result.message))",
+        serviceMissing: result.status == .unimplemented, attempts: attempts)
     }
-
-    func complete(_ value: Outcome) {
-      outcome.fulfil(value)
-    }
-
-    /// The final outcome; the call's own deadline ends it, the margin covers the queue thread's
-    /// reaction time.
-    func wait() -> Outcome {
-      return outcome.wait(until: Deadline(after: timeout.saturatingAdding(.seconds(2))))
-        ?? Outcome(
-          result: UnaryResult(status: .deadlineExceeded, message: "no answer within the export timeout"),
-          attempts: 0)
-    }
+    return .delivered(result.response ?? [], attempts: attempts)
   }
 
   /// Cancels what is in flight and releases the connection.
