@@ -113,7 +113,9 @@ struct HTTPTransportRulesTests {
     #expect(OTLPHTTPConnection.reason(answer) == "HTTP 400: bad span")
     let page = HTTPAnswer(
       status: 502, body: Array("<html>\nBad gateway\n</html>".utf8), contentType: "text/html")
-    #expect(OTLPHTTPConnection.reason(page) == "HTTP 502: <html> Bad gateway </html>")
+    #expect(OTLPHTTPConnection.reason(page) == "HTTP 502")
+    let text = HTTPAnswer(status: 502, body: Array("upstream\nreset".utf8), contentType: "text/plain")
+    #expect(OTLPHTTPConnection.reason(text) == "HTTP 502: upstream reset")
     #expect(OTLPHTTPConnection.reason(HTTPAnswer(status: 503)) == "HTTP 503")
   }
 

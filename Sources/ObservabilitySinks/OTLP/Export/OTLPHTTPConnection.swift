@@ -138,6 +138,8 @@ final class OTLPHTTPConnection: OTLPConnection {
     if isProtobuf, let message = ResponseDecoder.statusMessage(answer.body) {
       return message.isEmpty ? name : "\(name): \(ServerText.forLog(message))"
     }
+    // An HTML error page (a proxy's, a web framework's 404) says nothing the status does not.
+    if answer.contentType?.lowercased().hasPrefix("text/html") ?? false { return name }
     let text = String(decoding: answer.body, as: UTF8.self).trimmingWhitespace()
     return text.isEmpty ? name : "\(name): \(ServerText.forLog(text))"
   }
