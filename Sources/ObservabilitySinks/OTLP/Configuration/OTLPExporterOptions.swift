@@ -8,7 +8,8 @@ import SinkSupport
 ///
 /// Specification: OTLP exporter, *Configuration Options* (names, defaults, per-signal overrides).
 public struct OTLPExporterOptions: Hashable, Sendable {
-  /// The collector: `http://host:port`, `https://host:port`, `host:port` or `dns:///host:port`.
+  /// The collector: `http://host:port`, `https://host:port`, `host:port`, `dns:///host:port`, or
+  /// a list of collector replicas, `ipv4:10.0.0.1:4317,10.0.0.2:4317` or `ipv6:[fd00::1]:4317,…`.
   public var endpoint: String?
   /// Extra request metadata, e.g. an `authorization` header. Values never appear in logs.
   ///
@@ -28,12 +29,19 @@ public struct OTLPExporterOptions: Hashable, Sendable {
   public var clientKeyFile: String?
   /// A PEM file with the client's certificate chain, for mTLS.
   public var clientCertificateFile: String?
+  /// How exports spread over the collectors the endpoint resolves to (the gRPC load-balancing
+  /// policy). Default: ``OTLPLoadBalancing/roundRobin`` for a `dns:///host:port` endpoint (such
+  /// as a headless service naming several collector replicas) and for an `ipv4:`/`ipv6:` address
+  /// list; ``OTLPLoadBalancing/pickFirst`` (the gRPC core's default) for every other endpoint.
+  /// Environment: `DSPY_RLM_OTEL_GRPC_LOAD_BALANCING` (`round_robin` or `pick_first`).
+  public var loadBalancing: OTLPLoadBalancing?
 
   /// Nothing set.
   public init(
     endpoint: String? = nil, headers: [OTLPHeader]? = nil, timeout: Duration? = nil,
     compression: OTLPCompression? = nil, insecure: Bool? = nil, certificateFile: String? = nil,
-    clientKeyFile: String? = nil, clientCertificateFile: String? = nil
+    clientKeyFile: String? = nil, clientCertificateFile: String? = nil,
+    loadBalancing: OTLPLoadBalancing? = nil
   ) {
     self.endpoint = endpoint
     self.headers = headers
@@ -43,6 +51,7 @@ public struct OTLPExporterOptions: Hashable, Sendable {
     self.certificateFile = certificateFile
     self.clientKeyFile = clientKeyFile
     self.clientCertificateFile = clientCertificateFile
+    self.loadBalancing = loadBalancing
   }
 
   /// These options, with every unset value taken from `fallback`.
@@ -53,7 +62,8 @@ public struct OTLPExporterOptions: Hashable, Sendable {
       compression: compression ?? fallback.compression, insecure: insecure ?? fallback.insecure,
       certificateFile: certificateFile ?? fallback.certificateFile,
       clientKeyFile: clientKeyFile ?? fallback.clientKeyFile,
-      clientCertificateFile: clientCertificateFile ?? fallback.clientCertificateFile)
+      clientCertificateFile: clientCertificateFile ?? fallback.clientCertificateFile,
+      loadBalancing: loadBalancing ?? fallback.loadBalancing)
   }
 
   /// The specification's default timeout.
@@ -95,4 +105,15 @@ public enum OTLPCompression: String, Hashable, Sendable {
   case none
   /// gzip.
   case gzip
+}
+
+/// How an OTLP/gRPC exporter spreads its exports over the addresses its endpoint resolves to:
+/// the gRPC load-balancing policy of its channel.
+public enum OTLPLoadBalancing: String, Hashable, Sendable, CaseIterable {
+  /// `pick_first`: one connection, to the first address that answers; every export goes there,
+  /// and another address is tried only when that one fails.
+  case pickFirst = "pick_first"
+  /// `round_robin`: a connection to every address, each export to the next ready one; a replica
+  /// that goes away is skipped until it is back, so the others take its share.
+  case roundRobin = "round_robin"
 }

@@ -43,7 +43,8 @@ final class OTLPTransport: Sendable {
       options: ChannelOptions(
         gzip: options.compression == .gzip, initialReconnectBackoff: .milliseconds(250),
         minReconnectBackoff: .milliseconds(250), maxReconnectBackoff: .seconds(5),
-        userAgent: "OTel-OTLP-Exporter-Swift/observability-sinks"))
+        userAgent: "OTel-OTLP-Exporter-Swift/observability-sinks",
+        loadBalancing: endpoint.loadBalancingPolicy(options.loadBalancing)))
     metadata = (options.headers ?? []).map { ($0.key, $0.value) }
     self.retry = retry
   }
