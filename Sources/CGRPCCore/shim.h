@@ -50,5 +50,6 @@ static inline const char *cgrpc_arg_primary_user_agent(void) { return GRPC_ARG_P
 static inline const char *cgrpc_arg_default_compression_algorithm(void) {
   return GRPC_COMPRESSION_CHANNEL_DEFAULT_ALGORITHM;
 }
+static inline const char *cgrpc_arg_service_config(void) { return GRPC_ARG_SERVICE_CONFIG; }
 
 #endif

@@ -28,6 +28,10 @@ final class ChannelArguments {
     if let userAgent = options.userAgent {
       add(key: cgrpc_arg_primary_user_agent(), string: userAgent)
     }
+    if let policy = options.loadBalancing {
+      // The service config, not the older `grpc.lb_policy_name`: the form gRPC documents today.
+      add(key: cgrpc_arg_service_config(), string: policy.serviceConfigJSON)
+    }
   }
 
   deinit {

@@ -189,6 +189,18 @@ struct GRPCClientTests {
     #expect(result.response == request)
   }
 
+  /// The core takes each policy's service config (a malformed one would leave the channel unable
+  /// to call anything).
+  @Test(arguments: LoadBalancingPolicy.allCases)
+  func everyLoadBalancingPolicyGivesAWorkingChannel(policy: LoadBalancingPolicy) throws {
+    let server = try EchoServer()
+    let client = try server.client(options: ChannelOptions(loadBalancing: policy))
+    defer { client.shutdown() }
+    let result = client.unary(method: EchoServer.echo, request: [1, 2, 3], timeout: .seconds(10))
+    #expect(result.status == .ok, "\(result.message)")
+    #expect(result.response == [1, 2, 3])
+  }
+
   @Test func maxSendMessageBytesIsEnforced() throws {
     let server = try EchoServer()
     let client = try server.client(options: ChannelOptions(maxSendMessageBytes: 1024))

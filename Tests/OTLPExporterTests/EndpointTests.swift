@@ -1,3 +1,4 @@
+import GRPCCoreClient
 import Testing
 
 @testable import ObservabilitySinks
@@ -35,5 +36,46 @@ struct EndpointTests {
   ])
   func malformedEndpointsAreRefusedWithAReason(text: String) {
     #expect(throws: OTLPConfigurationError.self) { try OTLPEndpoint(text) }
+  }
+
+  @Test(arguments: [
+    ("ipv4:127.0.0.1:4317,127.0.0.1:4318", "ipv4:127.0.0.1:4317,127.0.0.1:4318"),
+    ("IPv4:///10.0.0.1,10.0.0.2:4318", "ipv4:10.0.0.1:4317,10.0.0.2:4318"),
+    ("ipv4:10.1.2.3:55680", "ipv4:10.1.2.3:55680"),
+    ("ipv6:[::1]:4317,[fd00::2]", "ipv6:[::1]:4317,[fd00::2]:4317"),
+    ("  ipv6:///[2001:db8::7]:4318  ", "ipv6:[2001:db8::7]:4318"),
+  ])
+  func addressListsKeepEveryAddressWithItsPort(text: String, target: String) throws {
+    let endpoint = try OTLPEndpoint(text)
+    #expect(endpoint.target == target)
+    #expect(endpoint.schemeWantsTLS == nil)
+    #expect(endpoint.defaultLoadBalancing == .roundRobin)
+    #expect(try OTLPEndpoint(endpoint.target).target == target)
+  }
+
+  @Test(arguments: [
+    "ipv4:", "ipv4:///", "ipv4:127.0.0.1:4317,", "ipv4:,127.0.0.1:4317", "ipv4:collector:4317",
+    "ipv4://127.0.0.1:4317", "ipv4:127.0.0.1:0", "ipv4:127.0.0.1:x", "ipv4:256.0.0.1:4317", "ipv4:127.1:4317",
+    "ipv4:127.0.0.1 :4317", "ipv4:127.0.0.1\u{0}:4317", "ipv4:::1", "ipv6:::1", "ipv6:[::1]x",
+    "ipv6:127.0.0.1:4317", "ipv6:[::1]:4317,[::g]:4317", "ipv6:[]:4317", "ipv6:[::1\u{0}]:4317",
+  ])
+  func malformedAddressListsAreRefusedWithAReason(text: String) {
+    #expect(throws: OTLPConfigurationError.self) { try OTLPEndpoint(text) }
+  }
+
+  @Test(arguments: [
+    ("collector:4317", OTLPLoadBalancing.pickFirst), ("http://collector:4317", .pickFirst),
+    ("https://collector", .pickFirst), ("127.0.0.1:4317", .pickFirst), ("unix:/run/otel.sock", .pickFirst),
+    ("dns:///collector:4317", .roundRobin), ("DNS:///collectors.observability.svc:4317", .roundRobin),
+    ("ipv4:127.0.0.1:4317", .roundRobin),
+  ])
+  func roundRobinIsTheDefaultWhereTheEndpointNamesSeveralCollectors(text: String, policy: OTLPLoadBalancing)
+    throws
+  {
+    let endpoint = try OTLPEndpoint(text)
+    #expect(endpoint.defaultLoadBalancing == policy)
+    #expect(endpoint.loadBalancingPolicy(nil).rawValue == policy.rawValue)
+    #expect(endpoint.loadBalancingPolicy(.pickFirst) == .pickFirst)
+    #expect(endpoint.loadBalancingPolicy(.roundRobin) == .roundRobin)
   }
 }

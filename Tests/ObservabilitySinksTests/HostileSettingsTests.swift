@@ -104,7 +104,7 @@ struct HostileSettingsTests {
   @Test(arguments: [
     "https://user:secret@collector.example:4317", "http://secret@127.0.0.1:4317/",
     "user:secret@127.0.0.1:4317",
-    "dns:///user:secret@collector.example:4317",
+    "dns:///user:secret@collector.example:4317", "ipv4:127.0.0.1:4317,user:secret@127.0.0.1:4318",
   ])
   func credentialsInAnEndpointAreRefusedWithoutBeingRepeated(endpoint: String) {
     #expect(throws: OTLPConfigurationError.self) { try OTLPEndpoint(endpoint) }

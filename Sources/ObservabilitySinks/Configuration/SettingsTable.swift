@@ -55,6 +55,13 @@ enum SettingsTable {
     name: "DSPY_RLM_OTEL_MAX_ACTIVE_RUNS", isPerSignal: false, defaultDescription: "10000"
   ) { reader, name in reader.positiveInt(name) }
 
+  static let loadBalancing = EnvironmentSetting<OTLPLoadBalancing>(
+    name: "DSPY_RLM_OTEL_GRPC_LOAD_BALANCING", isPerSignal: false,
+    defaultDescription: "round_robin for dns:/// and ipv4:/ipv6: lists, else pick_first"
+  ) { reader, name in
+    reader.choice(name, ["round_robin": OTLPLoadBalancing.roundRobin, "pick_first": .pickFirst])
+  }
+
   static let conventions = EnvironmentSetting<LLMConventions>(
     name: "DSPY_RLM_OTEL_CONVENTIONS", isPerSignal: false, defaultDescription: "none"
   ) { reader, name in reader.conventions(name) }
@@ -160,7 +167,7 @@ enum SettingsTable {
       tracesExporter.names, metricsExporter.names, resourceAttributes.names, scheduleDelay.names,
       exportTimeout.names, maxQueueSize.names, maxExportBatchSize.names, metricExportInterval.names,
       metricExportTimeout.names, traceparent.names, tracestate.names, conventions.names, semconvOptIn.names,
-      captureMessageContent.names,
+      captureMessageContent.names, loadBalancing.names,
     ]
     return settings.flatMap { $0 }
   }

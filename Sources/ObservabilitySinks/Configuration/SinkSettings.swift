@@ -168,7 +168,9 @@ package struct SinkSettings {
       certificateFile: environment[SettingsTable.certificate, signal: signal],
       clientKeyFile: environment[SettingsTable.clientKey, signal: signal],
       clientCertificateFile: environment[SettingsTable.clientCertificate, signal: signal],
-      protocol: environment[SettingsTable.protocol, signal: signal])
+      protocol: environment[SettingsTable.protocol, signal: signal],
+      // One variable for both signals: read with the shared ones only, so it warns once.
+      loadBalancing: signal == nil ? environment[SettingsTable.loadBalancing] : nil)
   }
 
   /// Code wins, then the per-signal variables, then the shared ones. The endpoint argument is

@@ -1,23 +1,32 @@
+import GRPCCoreClient
+import Glibc
 import SinkSupport
 
 /// Where an OTLP/gRPC exporter sends, parsed from the forms users write.
 ///
 /// Accepted: `http://host:port` (plaintext), `https://host:port` (TLS), `host:port` and
-/// `dns:///host:port` (TLS unless `insecure` is set, as the specification says), `unix:/path`. A trailing `/` is ignored;
-/// a missing port is 4317 for `http`, 443 for `https`. The gRPC core wants a target without a
+/// `dns:///host:port` (TLS unless `insecure` is set, as the specification says), `unix:/path`,
+/// and the gRPC core's address lists `ipv4:a.b.c.d:port,…` and `ipv6:[addr]:port,…` (also written
+/// `ipv4:///…`; TLS unless `insecure` is set). A trailing `/` is ignored;
+/// a missing port is 4317 (443 for `https`). The gRPC core wants a target without a
 /// URL scheme (it would take `http://h:p` for a host name), so ``target`` never has one.
 ///
 /// Specification: OTLP exporter, *Configuration Options* (Endpoint (OTLP/gRPC): an `https` scheme
 /// means TLS and wins over `insecure`).
 package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
-  /// The target for the gRPC core: `host:port`, `[v6]:port`, `dns:///host:port` or `unix:…`.
+  /// The target for the gRPC core: `host:port`, `[v6]:port`, `unix:…`, or an address list
+  /// `ipv4:a:port,b:port` / `ipv6:[a]:port,[b]:port` (every port written out).
   package let target: String
-  /// The host name (for TLS name checks and logs).
+  /// The host name (for TLS name checks and logs); an address list's first address.
   package let host: String
   /// `true` for TLS; `nil` when the text had no scheme and the caller's insecure setting decides.
   package let schemeWantsTLS: Bool?
   /// The text as given.
   package let description: String
+  /// The load balancing when none is configured: round-robin where the text names several
+  /// collectors (`dns:///…`, whose name may resolve to many replicas, and address lists),
+  /// pick-first (the gRPC core's own default) for the other forms.
+  package let defaultLoadBalancing: OTLPLoadBalancing
 
   /// Parses `text`; throws ``OTLPConfigurationError`` saying what is wrong.
   package init(_ text: String) throws(OTLPConfigurationError) {
@@ -25,6 +34,13 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
     var rest = Substring(text.trimmingWhitespace())
     guard !rest.isEmpty else { throw .invalidEndpoint(text, "it is empty") }
     var defaultPort = "4317"
+    if let family = AddressFamily(prefixOf: rest) {
+      (target, host) = try Self.addressList(rest.dropFirst(family.prefix.count), family, text: text)
+      schemeWantsTLS = nil
+      defaultLoadBalancing = .roundRobin
+      return
+    }
+    defaultLoadBalancing = rest.lowercased().hasPrefix("dns://") ? .roundRobin : .pickFirst
     if let schemeEnd = rest.firstRange(of: "://") {
       let scheme = rest[..<schemeEnd.lowerBound].lowercased()
       rest = rest[schemeEnd.upperBound...]
@@ -75,6 +91,83 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
     }
     let hostPart = parsedHost.contains(":") ? "[\(parsedHost)]" : parsedHost
     target = "\(hostPart):\(number)"
+  }
+
+  /// The channel's policy: `configured` when set, else ``defaultLoadBalancing``.
+  func loadBalancingPolicy(_ configured: OTLPLoadBalancing?) -> LoadBalancingPolicy {
+    switch configured ?? defaultLoadBalancing {
+    case .pickFirst: return .pickFirst
+    case .roundRobin: return .roundRobin
+    }
+  }
+
+  /// The two address families of the gRPC core's address-list targets.
+  private enum AddressFamily {
+    case ipv4
+    case ipv6
+
+    /// The family whose prefix (`ipv4:` or `ipv6:`, any case) starts `text`.
+    init?(prefixOf text: Substring) {
+      switch text.prefix(5).lowercased() {
+      case "ipv4:": self = .ipv4
+      case "ipv6:": self = .ipv6
+      default: return nil
+      }
+    }
+
+    var prefix: String { self == .ipv4 ? "ipv4:" : "ipv6:" }
+
+    /// Whether `address` is one numeric address of this family, as the core's `inet_pton` reads it.
+    func isAddress(_ address: String) -> Bool {
+      switch self {
+      case .ipv4:
+        var parsed = in_addr()
+        return inet_pton(AF_INET, address, &parsed) == 1
+      case .ipv6:
+        var parsed = in6_addr()
+        return inet_pton(AF_INET6, address, &parsed) == 1
+      }
+    }
+  }
+
+  /// The target and first host of an address list (the text after `ipv4:`/`ipv6:`): numeric
+  /// addresses of the family, IPv6 in brackets, each port written out (the core requires one).
+  private static func addressList(_ list: Substring, _ family: AddressFamily, text: String)
+    throws(OTLPConfigurationError) -> (target: String, host: String)
+  {
+    var list = list
+    // The URI form with an empty authority (`ipv4:///…`) is the same list; an authority is not.
+    if list.hasPrefix("///") {
+      list = list.dropFirst(3)
+    } else if list.hasPrefix("/") {
+      throw .invalidEndpoint(text, "write an address list as \(family.prefix)address:port,address:port")
+    }
+    guard !list.isEmpty else { throw .invalidEndpoint(text, "the address list is empty") }
+    if list.contains("@") {
+      throw .invalidEndpoint(
+        hidingUserInfo(text),
+        "it holds a user name or password before '@'; send credentials in a header (OTEL_EXPORTER_OTLP_HEADERS) instead"
+      )
+    }
+    var entries: [String] = []
+    var firstHost: String?
+    for entry in list.split(separator: ",", omittingEmptySubsequences: false) {
+      guard !entry.isEmpty else { throw .invalidEndpoint(text, "the address list has an empty entry") }
+      let (address, port) = try splitHostPort(entry, text: text)
+      // Before `inet_pton`, which would stop at a NUL and accept what precedes it.
+      try refuseInvalidCharacters(in: address, host: true, text: text)
+      guard family.isAddress(address) else {
+        let kind = family == .ipv4 ? "an IPv4 address" : "an IPv6 address"
+        throw .invalidEndpoint(
+          text, "\(address) is not \(kind) (an address list holds no names; use dns:///)")
+      }
+      guard let number = Int(port ?? "4317"), (1...65535).contains(number) else {
+        throw .invalidEndpoint(text, "the port \(port ?? "") is not a number from 1 to 65535")
+      }
+      entries.append(family == .ipv6 ? "[\(address)]:\(number)" : "\(address):\(number)")
+      if firstHost == nil { firstHost = address }
+    }
+    return (family.prefix + entries.joined(separator: ","), firstHost ?? "")
   }
 
   /// `text` with everything between the scheme (if any) and the last `@` of the authority masked.

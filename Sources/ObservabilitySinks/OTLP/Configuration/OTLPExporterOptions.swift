@@ -8,8 +8,9 @@ import SinkSupport
 ///
 /// Specification: OTLP exporter, *Configuration Options* (names, defaults, per-signal overrides).
 public struct OTLPExporterOptions: Hashable, Sendable {
-  /// The collector. gRPC: `http://host:port`, `https://host:port`, `host:port` or
-  /// `dns:///host:port`. HTTP: a URL, used as it is (`http://host:4318/v1/traces`); the shared
+  /// The collector. gRPC: `http://host:port`, `https://host:port`, `host:port`,
+  /// `dns:///host:port`, or a list of collector replicas, `ipv4:10.0.0.1:4317,10.0.0.2:4317` or
+  /// `ipv6:[fd00::1]:4317,…`. HTTP: a URL, used as it is (`http://host:4318/v1/traces`); the shared
   /// endpoint (the variable, or the sink's `endpoint:` argument) is a base to which `v1/traces` or
   /// `v1/metrics` is appended.
   public var endpoint: String?
@@ -38,12 +39,19 @@ public struct OTLPExporterOptions: Hashable, Sendable {
   /// Set while the settings are resolved: the endpoint is a base URL (the shared variable, the
   /// sink's `endpoint:` argument), to which OTLP/HTTP appends the signal's path.
   var endpointIsBase = false
+  /// How exports spread over the collectors the endpoint resolves to (the gRPC load-balancing
+  /// policy). Default: ``OTLPLoadBalancing/roundRobin`` for a `dns:///host:port` endpoint (such
+  /// as a headless service naming several collector replicas) and for an `ipv4:`/`ipv6:` address
+  /// list; ``OTLPLoadBalancing/pickFirst`` (the gRPC core's default) for every other endpoint.
+  /// Environment: `DSPY_RLM_OTEL_GRPC_LOAD_BALANCING` (`round_robin` or `pick_first`).
+  public var loadBalancing: OTLPLoadBalancing?
 
   /// Nothing set.
   public init(
     endpoint: String? = nil, headers: [OTLPHeader]? = nil, timeout: Duration? = nil,
     compression: OTLPCompression? = nil, insecure: Bool? = nil, certificateFile: String? = nil,
-    clientKeyFile: String? = nil, clientCertificateFile: String? = nil, protocol: OTLPProtocol? = nil
+    clientKeyFile: String? = nil, clientCertificateFile: String? = nil, protocol: OTLPProtocol? = nil,
+    loadBalancing: OTLPLoadBalancing? = nil
   ) {
     self.endpoint = endpoint
     self.headers = headers
@@ -54,6 +62,7 @@ public struct OTLPExporterOptions: Hashable, Sendable {
     self.clientKeyFile = clientKeyFile
     self.clientCertificateFile = clientCertificateFile
     self.protocol = `protocol`
+    self.loadBalancing = loadBalancing
   }
 
   /// These options, with every unset value taken from `fallback`.
@@ -65,7 +74,7 @@ public struct OTLPExporterOptions: Hashable, Sendable {
       certificateFile: certificateFile ?? fallback.certificateFile,
       clientKeyFile: clientKeyFile ?? fallback.clientKeyFile,
       clientCertificateFile: clientCertificateFile ?? fallback.clientCertificateFile,
-      protocol: `protocol` ?? fallback.protocol)
+      protocol: `protocol` ?? fallback.protocol, loadBalancing: loadBalancing ?? fallback.loadBalancing)
   }
 
   /// Where requests of `route` go, as logs and `status().detail` name it: the endpoint for gRPC,
@@ -124,4 +133,15 @@ public enum OTLPCompression: String, Hashable, Sendable {
   case none
   /// gzip.
   case gzip
+}
+
+/// How an OTLP/gRPC exporter spreads its exports over the addresses its endpoint resolves to:
+/// the gRPC load-balancing policy of its channel.
+public enum OTLPLoadBalancing: String, Hashable, Sendable, CaseIterable {
+  /// `pick_first`: one connection, to the first address that answers; every export goes there,
+  /// and another address is tried only when that one fails.
+  case pickFirst = "pick_first"
+  /// `round_robin`: a connection to every address, each export to the next ready one; a replica
+  /// that goes away is skipped until it is back, so the others take its share.
+  case roundRobin = "round_robin"
 }

@@ -42,7 +42,7 @@ final class OTLPGRPCConnection: OTLPConnection {
       options: ChannelOptions(
         gzip: options.compression == .gzip, initialReconnectBackoff: .milliseconds(250),
         minReconnectBackoff: .milliseconds(250), maxReconnectBackoff: .seconds(5),
-        userAgent: OTLPUserAgent.value))
+        userAgent: OTLPUserAgent.value, loadBalancing: endpoint.loadBalancingPolicy(options.loadBalancing)))
     metadata = (options.headers ?? []).map { ($0.key, $0.value) }
     self.retry = retry
   }
