@@ -183,7 +183,7 @@ package struct SinkSettings {
     endpointIsFromEnvironment: Bool
   ) -> OTLPExporterOptions {
     var options = code.merged(over: signal.merged(over: shared))
-    options.endpointIsBase = code.endpoint == nil && signal.endpoint == nil
+    options.endpointIsBase = options.endpoint != nil && code.endpoint == nil && signal.endpoint == nil
     if code.endpoint == nil, let endpoint, !endpoint.isEmpty {
       let signalWins = endpointIsFromEnvironment && signal.endpoint != nil
       options.endpoint = signalWins ? signal.endpoint : endpoint
