@@ -10,12 +10,18 @@ struct ReplayInputs {
   private(set) var skippedLines: [HookScriptError] = []
   /// Files that held nothing to replay (an empty run log).
   private(set) var emptyFiles: [String] = []
+  /// The runs the scripts start (their `on_run_start` calls).
+  private(set) var runs = 0
 
   /// A run log is loaded whole; this bounds what a wrong argument (a disk image) can cost.
   private static let largestFile = 1 << 30
 
-  init(options: ReplayOptions) throws(InputError) {
-    for path in options.inputs {
+  /// Reads every input; `afterEachFile` is told how many files were read and how many runs they
+  /// start, for the progress line of a long read.
+  init(options: ReplayOptions, afterEachFile: (_ filesRead: Int, _ runs: Int) -> Void = { _, _ in })
+    throws(InputError)
+  {
+    for (index, path) in options.inputs.enumerated() {
       let bytes: [UInt8]
       do {
         bytes = try TextFile.bytes(path, limit: Self.largestFile)
@@ -27,6 +33,8 @@ struct ReplayInputs {
       } else {
         scripts.append(try Self.script(bytes, path: path))
       }
+      runs += scripts.last?.runStarts ?? 0
+      afterEachFile(index + 1, runs)
     }
     // The logs of one recursive run (a file per run, or one file with every run) play as one
     // timeline, so that child runs join their parent's trace.
@@ -72,6 +80,20 @@ struct ReplayInputs {
     let line = before.count { $0 == 0x0A } + 1
     let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
     return (line, offset - lineStart + 1)
+  }
+}
+
+extension HookScript {
+  /// How many runs the script starts.
+  var runStarts: Int {
+    calls.count {
+      if case .runStart = $0 { true } else { false }
+    }
+  }
+
+  /// The calls in `range`, with their times (a script may give fewer times than calls).
+  func slice(_ range: Range<Int>) -> HookScript {
+    HookScript(calls: Array(calls[range]), times: Array(times[range.clamped(to: times.indices)]))
   }
 }
 

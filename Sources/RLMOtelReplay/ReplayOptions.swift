@@ -2,8 +2,8 @@
 struct ReplayOptions {
   static let usage = """
     usage: rlm-otel-replay SCRIPT.json [--driver-out FILE] [--sleep-scale X] [--exit-without-shutdown]
-           rlm-otel-replay --jsonl RUN.jsonl [RUN.jsonl ...]
-           rlm-otel-replay --trajectory TRAJECTORY.jsonl [...]
+           rlm-otel-replay --jsonl RUN.jsonl [RUN.jsonl ...] [--no-progress]
+           rlm-otel-replay --trajectory TRAJECTORY.jsonl [...] [--no-progress]
 
     Sends recorded hook calls through a sink configured by the environment (DSPY_RLM_OTEL_ENABLED=true,
     OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_* variables), then flushes and shuts it down.
@@ -17,6 +17,16 @@ struct ReplayOptions {
     --driver-out FILE        write the sink's status and every get_trace_id answer to FILE
     --sleep-scale X          wait X times each scripted sleep (0 to 1000; default 1)
     --exit-without-shutdown  leave delivery to the exit-time flush (to check it)
+    --no-progress            no progress lines, only warnings and the summary
+
+    Every input is read before anything is sent (the logs of a recursion are merged by time); the
+    calls are then played as fast as the exporter takes their spans. Past its first second, a replay
+    shows its progress on stderr: files read, runs started, spans recorded and exported, the export
+    rate and the failures (spans dropped or failed) so far; on a terminal as one line redrawn at most
+    10 times a second, otherwise as a plain line every 2 s. RLM_OTEL_REPLAY_PROGRESS_INTERVAL_MS=N
+    sets the interval, and the quiet start, to N ms (0: a line at every step). The last line is the
+    summary: calls, spans recorded, exported, dropped and failed; files, runs, elapsed time (reading,
+    sending) and spans exported per second of sending.
 
     A run-log line that cannot be used (not UTF-8, not JSON, not an object with a string run_id, a
     timestamp that is not ISO 8601 or lies outside 1970-2554) is skipped with a warning naming
@@ -34,6 +44,7 @@ struct ReplayOptions {
   var driverOut: String?
   var sleepScale = 1.0
   var exitWithoutShutdown = false
+  var progress = true
   var help = false
 
   init(arguments: [String]) throws(UsageError) {
@@ -56,6 +67,7 @@ struct ReplayOptions {
       case "--jsonl": runLogs = true
       case "--trajectory": trajectories = true
       case "--exit-without-shutdown": exitWithoutShutdown = true
+      case "--no-progress": progress = false
       case "-h", "--help":
         help = true
         return
