@@ -24,6 +24,7 @@ final class ActiveRun {
   /// Set on a tree's top run when a model call of the tree was reported through `onLLMCall`, so
   /// that the run's usage summary is not counted in `rlm.tokens` a second time.
   var modelCallsReported = false
+  /// The session and user every span of the run carries (OpenInference), if the caller gave them.
   let labels: RunLabels?
   /// The span of the already ended run that started this one.
   let parentRunSpan: RecentRun?
