@@ -5,7 +5,8 @@ import Synchronization
 
 /// The endpoint parser and every environment-variable parser.
 enum ConfigurationTargets {
-  /// A parsed endpoint's target has no scheme and a valid port, and parses to itself again.
+  /// A parsed endpoint's target has no URL scheme (only `dns:///`, for a host the core would
+  /// read as a resolver scheme) and a valid port, and parses to itself again.
   static func endpoint(_ bytes: [UInt8]) {
     check(endpoint: String(decoding: bytes, as: UTF8.self))
   }
@@ -13,7 +14,9 @@ enum ConfigurationTargets {
   private static func check(endpoint text: String) {
     guard let endpoint = try? OTLPEndpoint(text) else { return }
     let target = endpoint.target
-    invariant(!target.isEmpty && !target.contains("://"), "target \(target.debugDescription)")
+    let withoutResolver = target.hasPrefix("dns:///") ? String(target.dropFirst(7)) : target
+    invariant(
+      !withoutResolver.isEmpty && !withoutResolver.contains("://"), "target \(target.debugDescription)")
     if !target.hasPrefix("unix:") {
       // Split bytes, not Characters: a non-ASCII scalar may merge with the ":" after it.
       let port = target.utf8.split(separator: UInt8(ascii: ":")).last.flatMap {

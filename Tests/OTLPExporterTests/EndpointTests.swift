@@ -78,4 +78,16 @@ struct EndpointTests {
     #expect(endpoint.loadBalancingPolicy(.pickFirst) == .pickFirst)
     #expect(endpoint.loadBalancingPolicy(.roundRobin) == .roundRobin)
   }
+
+  /// Found by the `endpoint` fuzzer: a host called `ipv6` made the target `ipv6:4317`, which the
+  /// core reads as an (empty) IPv6 address list.
+  @Test(arguments: [
+    ("ipv6", "dns:///ipv6:4317"), ("http://IPV4:80", "dns:///IPV4:80"), ("UNIX:99", "dns:///UNIX:99"),
+    ("dns:///ipv6:4317", "dns:///ipv6:4317"),
+  ])
+  func aHostNamedLikeAResolverSchemeGoesThroughDNS(text: String, target: String) throws {
+    let endpoint = try OTLPEndpoint(text)
+    #expect(endpoint.target == target)
+    #expect(try OTLPEndpoint(endpoint.target).target == target)
+  }
 }

@@ -90,7 +90,11 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
       throw .invalidEndpoint(text, "the port \(portText) is not a number from 1 to 65535")
     }
     let hostPart = parsedHost.contains(":") ? "[\(parsedHost)]" : parsedHost
-    target = "\(hostPart):\(number)"
+    // A host named like one of the core's resolver schemes (`ipv6:4317`) would be read as that
+    // scheme: name it through the DNS resolver instead.
+    let resolverSchemes: Set<String> = ["dns", "ipv4", "ipv6", "unix", "unix-abstract", "vsock"]
+    let prefix = resolverSchemes.contains(parsedHost.lowercased()) ? "dns:///" : ""
+    target = "\(prefix)\(hostPart):\(number)"
   }
 
   /// The channel's policy: `configured` when set, else ``defaultLoadBalancing``.
