@@ -8,8 +8,21 @@ Its BatchSpanProcessor takes its sizes from OTEL_BSP_* (the sink passes none), h
 sets OTEL_BSP_MAX_QUEUE_SIZE before the sink is built. Spans lost are counted by the caller from
 the receiver (the reference has no counter); here we count the SDK's "queue full" warnings.
 
+Transport: the reference always exports over OTLP/gRPC. Its ``__post_init__`` imports
+``OTLPSpanExporter`` / ``OTLPMetricExporter`` from ``opentelemetry.exporter.otlp.proto.grpc.*``
+by name and calls them with ``endpoint=<its endpoint>``; it does not read
+``OTEL_EXPORTER_OTLP_PROTOCOL`` (nor does the SDK's gRPC exporter). So ``--protocol http/protobuf``
+substitutes the SDK's OTLP/HTTP exporters (``opentelemetry-exporter-otlp-proto-http``, same SDK
+version) under those two module names before the sink is built: the sink's own code then builds
+its TracerProvider, BatchSpanProcessor, MeterProvider and PeriodicExportingMetricReader exactly as
+it does for gRPC, around the HTTP exporters. The HTTP exporter takes ``endpoint=`` as the full
+signal URL (only ``OTEL_EXPORTER_OTLP_ENDPOINT`` gets the path appended), so the substitute
+appends ``v1/traces`` / ``v1/metrics`` to the base endpoint, as the specification does for the
+shared endpoint. grpcio is then never imported (``grpc_loaded`` in the report says so).
+
   python workload.py hooks|burst|sustained --endpoint http://127.0.0.1:PORT [--no-metrics]
-      [--runs N] [--steps N] [--active-runs N] [--queue N] [--batch N] [--seconds S]
+      [--protocol grpc|http/protobuf] [--runs N] [--steps N] [--active-runs N] [--queue N]
+      [--batch N] [--seconds S]
 """
 
 from __future__ import annotations
@@ -85,7 +98,41 @@ class DropWarnings(logging.Handler):
             self.count += 1
 
 
+def signal_url(base: str | None, path: str) -> str | None:
+    """The specification's rule for a shared base endpoint: append ``v1/<signal>``."""
+    if base is None:
+        return None
+    return base if base.rstrip("/").endswith("/" + path) else base.rstrip("/") + "/" + path
+
+
+def use_http_exporters() -> None:
+    """Makes the reference's ``from opentelemetry.exporter.otlp.proto.grpc.… import OTLP…Exporter``
+    bring the SDK's OTLP/HTTP exporters instead (see the module docstring)."""
+    import types
+
+    from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+    def span_exporter(endpoint: str | None = None, **kwargs):
+        return OTLPSpanExporter(endpoint=signal_url(endpoint, "v1/traces"), **kwargs)
+
+    def metric_exporter(endpoint: str | None = None, **kwargs):
+        return OTLPMetricExporter(endpoint=signal_url(endpoint, "v1/metrics"), **kwargs)
+
+    # Full dotted names in sys.modules: the import system returns them without importing the
+    # gRPC exporter package (or grpcio) at all.
+    for name, attribute, factory in (
+        ("opentelemetry.exporter.otlp.proto.grpc.trace_exporter", "OTLPSpanExporter", span_exporter),
+        ("opentelemetry.exporter.otlp.proto.grpc.metric_exporter", "OTLPMetricExporter", metric_exporter),
+    ):
+        module = types.ModuleType(name, "OTLP/HTTP exporters standing in for the gRPC ones (workload.py)")
+        setattr(module, attribute, factory)
+        sys.modules[name] = module
+
+
 def make_sink(args: argparse.Namespace):
+    if args.protocol == "http/protobuf":
+        use_http_exporters()
     if args.queue is not None:
         os.environ["OTEL_BSP_MAX_QUEUE_SIZE"] = str(args.queue)
     if args.batch is not None:
@@ -190,9 +237,18 @@ def burst(args: argparse.Namespace, sink) -> dict:
             "drain_seconds": (done - produced) / 1e9, "flushed": flushed}
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """User and system CPU time of the whole process (every thread: the exporter's too)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime, usage.ru_stime
+
+
 def sustained(args: argparse.Namespace, sink) -> dict:
     queue = span_queue()
     limit = (args.queue or 65536) // 2
+    cpu_before = cpu_seconds()
     began = time.monotonic_ns()
     deadline = began + int(args.seconds * 1e9)
     run = 0
@@ -206,15 +262,32 @@ def sustained(args: argparse.Namespace, sink) -> dict:
     produced = time.monotonic_ns()
     flushed = shutdown()
     done = time.monotonic_ns()
+    cpu_after = cpu_seconds()
     return {"spans_produced": run * (args.steps + 1), "window_seconds": (done - began) / 1e9,
             "produce_seconds": (produced - began) / 1e9, "backpressure_pauses": pauses,
-            "backpressure": queue is not None, "flushed": flushed}
+            "backpressure": queue is not None,
+            # The whole window (producing and the flush at shutdown), every thread of the process.
+            "cpu_user_seconds": cpu_after[0] - cpu_before[0], "cpu_system_seconds": cpu_after[1] - cpu_before[1],
+            "flushed": flushed}
+
+
+def exporter_classes() -> list[str]:
+    """The span exporters the sink really installed (module.class), to check the substitution."""
+    from opentelemetry import trace
+
+    try:
+        processors = trace.get_tracer_provider()._active_span_processor._span_processors
+        return [f"{type(p._batch_processor._exporter).__module__}.{type(p._batch_processor._exporter).__name__}"
+                for p in processors]
+    except AttributeError:
+        return []
 
 
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario", choices=("hooks", "burst", "sustained"))
-    p.add_argument("--endpoint", required=True)
+    p.add_argument("--endpoint", required=True, help="base endpoint, e.g. http://127.0.0.1:4317 (or :4318)")
+    p.add_argument("--protocol", choices=("grpc", "http/protobuf"), default="grpc")
     p.add_argument("--no-metrics", dest="metrics", action="store_false")
     p.add_argument("--runs", type=int)
     p.add_argument("--steps", type=int, default=50)
@@ -232,8 +305,10 @@ def main(argv: list[str]) -> int:
     sink = make_sink(args)
     fields = {"hooks": hooks, "burst": burst, "sustained": sustained}[args.scenario](args, sink)
     report = {"implementation": "python", "scenario": args.scenario, "metrics": args.metrics, "exporter": "otlp",
-              "runs": args.runs, "steps": args.steps, "queue": args.queue}
+              "protocol": args.protocol, "runs": args.runs, "steps": args.steps, "queue": args.queue}
     report.update(fields)
+    report["exporter_classes"] = exporter_classes()
+    report["grpc_loaded"] = "grpc" in sys.modules
     report["queue_full_warnings"] = warnings.count
     report["peak_rss_kb"] = vm_hwm_kb()
     print(json.dumps(report), flush=True)

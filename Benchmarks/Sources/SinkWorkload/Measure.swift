@@ -58,6 +58,20 @@ struct Percentiles {
   }
 }
 
+/// CPU time this process has used so far (every thread: the caller's and the export threads),
+/// user and system seconds, from `getrusage(RUSAGE_SELF)`.
+func processCPUSeconds() -> (user: Double, system: Double) {
+  var usage = rusage()
+  #if canImport(Glibc)
+    let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+  #else
+    let who = RUSAGE_SELF
+  #endif
+  guard getrusage(who, &usage) == 0 else { return (0, 0) }
+  func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+  return (seconds(usage.ru_utime), seconds(usage.ru_stime))
+}
+
 /// A field of `/proc/self/status` in kilobytes (`VmHWM` is the peak resident set size); 0 elsewhere.
 func procStatusKilobytes(_ field: String) -> Int {
   guard let file = fopen("/proc/self/status", "r") else { return 0 }

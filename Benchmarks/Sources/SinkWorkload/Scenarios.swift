@@ -10,6 +10,8 @@ import ObservabilitySinksTesting
 /// What a scenario is run with (from the command line).
 struct WorkloadOptions {
   var endpoint: String?
+  /// `OTEL_EXPORTER_OTLP_PROTOCOL` for the sink: `grpc` (the default) or `http/protobuf`.
+  var otlpProtocol = "grpc"
   var inMemory = false
   var metrics = true
   var runs = 1000
@@ -23,10 +25,13 @@ struct WorkloadOptions {
 }
 
 /// Builds the sink under test: OTLP to `endpoint` (or an in-memory exporter), everything else at
-/// the defaults unless the options say otherwise; the ambient environment is ignored.
+/// the defaults unless the options say otherwise; the ambient environment is ignored, except that
+/// the transport is chosen as a user chooses it, with `OTEL_EXPORTER_OTLP_PROTOCOL` (with
+/// `http/protobuf` the endpoint is the base URL to which the sink appends `v1/traces`, `v1/metrics`).
 func makeSink(_ options: WorkloadOptions) -> OpenTelemetrySink {
   var configuration = OpenTelemetrySinkConfiguration()
-  configuration.environment = [:]
+  configuration.environment =
+    options.otlpProtocol == "grpc" ? [:] : ["OTEL_EXPORTER_OTLP_PROTOCOL": options.otlpProtocol]
   configuration.exitFlushTimeout = nil
   configuration.maxQueueSize = options.queue
   configuration.maxExportBatchSize = options.batch
@@ -148,6 +153,7 @@ func sustainedScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   let queue = options.queue ?? 65_536
   options.queue = queue
   let sink = makeSink(options)
+  let cpuBefore = processCPUSeconds()
   let began = monotonicNanos()
   let deadline = began + UInt64(options.seconds * 1e9)
   var run = 0
@@ -165,6 +171,7 @@ func sustainedScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   let produced = monotonicNanos()
   let flushed = sink.syncForceFlush(timeout: .seconds(60))
   let done = monotonicNanos()
+  let cpuAfter = processCPUSeconds()
   let status = sink.status()
   _ = sink.syncShutdown(timeout: .seconds(10))
   let seconds = Double(done - began) / 1e9
@@ -175,6 +182,9 @@ func sustainedScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
     ("window_seconds", .number(seconds)),
     ("produce_seconds", .number(Double(produced - began) / 1e9)),
     ("backpressure_pauses", .int(pauses)),
+    // The whole window (producing and the flush), every thread of the process.
+    ("cpu_user_seconds", .number(cpuAfter.user - cpuBefore.user)),
+    ("cpu_system_seconds", .number(cpuAfter.system - cpuBefore.system)),
     ("flushed", .bool(flushed)),
     ("status", statusJSON(status)),
   ]

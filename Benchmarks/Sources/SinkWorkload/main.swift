@@ -3,7 +3,10 @@
 //
 //   swift run -c release --package-path Benchmarks SinkWorkload <scenario> [options]
 //   scenarios: hooks | burst | sustained
-//   options:   --endpoint URL   OTLP/gRPC receiver (e.g. http://127.0.0.1:4317)
+//   options:   --endpoint URL   OTLP receiver (e.g. http://127.0.0.1:4317; for http/protobuf the base
+//                               URL, e.g. http://127.0.0.1:4318, to which v1/traces is appended)
+//              --protocol P     grpc (default) or http/protobuf, given to the sink as
+//                               OTEL_EXPORTER_OTLP_PROTOCOL
 //              --in-memory      in-memory span exporter instead of OTLP (no metrics export)
 //              --no-metrics     the four instruments off
 //              --runs N --steps N --active-runs N --queue N --batch N --seconds S
@@ -18,7 +21,8 @@
 
 func usage(_ message: String) -> Never {
   let text =
-    "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained|longrun [--endpoint URL] [--in-memory] "
+    "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained|longrun [--endpoint URL] "
+    + "[--protocol grpc|http/protobuf] [--in-memory] "
     + "[--no-metrics] [--runs N] [--steps N] [--active-runs N] [--queue N] [--batch N] [--seconds S] "
     + "[--never-end] [--max-active-runs N]\n"
   var bytes = Array(text.utf8)
@@ -43,6 +47,10 @@ while let flag = arguments.popFirst() {
   }
   switch flag {
   case "--endpoint": options.endpoint = value()
+  case "--protocol":
+    let name = value()
+    guard name == "grpc" || name == "http/protobuf" else { usage("--protocol is grpc or http/protobuf") }
+    options.otlpProtocol = name
   case "--in-memory": options.inMemory = true
   case "--no-metrics": options.metrics = false
   case "--runs": options.runs = integer()
@@ -75,6 +83,7 @@ let report = JSON.object(
   [
     ("implementation", .string("swift")), ("scenario", .string(scenario)),
     ("metrics", .bool(options.metrics)), ("exporter", .string(options.inMemory ? "in-memory" : "otlp")),
+    ("protocol", options.inMemory ? .null : .string(options.otlpProtocol)),
     ("runs", .int(options.runs)), ("steps", .int(options.steps)),
     ("queue", options.queue.map(JSON.int) ?? .null), ("timer_overhead_ns", .number(overhead)),
   ] + fields + [("peak_rss_kb", .int(procStatusKilobytes("VmHWM")))])
