@@ -97,7 +97,7 @@ package final class RunRecorder: Sendable {
   /// `startTime` to `endTime` (Unix nanoseconds). Does nothing for a run id that is not active.
   package func modelCallFinished(runID: String, call: LLMCall, startTime: UInt64, endTime: UInt64) {
     var call = call
-    if !captureMessageContent {
+    if !captureMessageContent, call.prompt != nil || call.response != nil {
       call.prompt = nil
       call.response = nil
     }

@@ -122,6 +122,32 @@ struct ModelCallTests {
     #expect(test.sink.syncShutdown(timeout: .seconds(10)))
   }
 
+  @Test func manyModelsOverflowIntoOneSeriesAndFailedCallsHaveTheirOwn() throws {
+    let test = TestSink {
+      $0.conventions = .genAI
+      $0.cardinalityLimit = 3
+    }
+    test.sink.onRunStart(runID: "r", task: "Add", environment: "e", params: RunParams())
+    for index in 0..<20 {
+      test.sink.onLLMCall(runID: "r", call: Self.call("model-\(index % 5)", prompt: 10, completion: 1))
+    }
+    test.sink.onLLMCall(runID: "r", call: Self.call("model-0", error: "timeout"))
+    test.sink.onRunEnd(runID: "r", result: RunResult(completed: true), runPath: "")
+    let usage = test.histogramPoints("gen_ai.client.token.usage")
+    #expect(usage.count <= 4, "3 series of their own and the overflow one")
+    #expect(usage.contains { $0.attributes["otel.metric.overflow"] == .bool(true) })
+    let inputCount = usage.filter { $0.attributes["gen_ai.token.type"] != .string("output") }.reduce(0) {
+      $0 + $1.count
+    }
+    #expect(usage.reduce(0) { $0 + $1.count } == 42, "every call's input and output, overflow included")
+    #expect(inputCount >= 21)
+    let durations = test.histogramPoints("gen_ai.client.operation.duration")
+    #expect(durations.reduce(0) { $0 + $1.count } == 21)
+    let tokens = test.sumPoints("rlm.tokens").reduce(0) { $0 + $1.value }
+    #expect(tokens == 20 * 11 + 450)
+    #expect(test.sink.syncShutdown(timeout: .seconds(10)))
+  }
+
   @Test func openInferenceKindsAndTokenCountsOnlyOnLLMSpans() throws {
     let test = TestSink { $0.conventions = .openInference }
     Self.run(test, calls: [Self.call()], params: RunParams(sessionID: "s-1", userID: "u-1"))
