@@ -31,9 +31,11 @@ struct SinkVariant: Sendable {
 
   /// A sink of this variant; the queue is large and drained every millisecond so that hooks take the
   /// push path, not the (cheaper) drop path.
-  func makeSink(queue: Int = 65_536) -> OpenTelemetrySink {
+  /// `conventions`: the LLM conventions (none, the default, keeps the reference's export).
+  func makeSink(queue: Int = 65_536, conventions: LLMConventions = []) -> OpenTelemetrySink {
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.environment = [:]
+    configuration.conventions = conventions
     configuration.exitFlushTimeout = nil
     configuration.maxQueueSize = queue
     configuration.scheduleDelay = .milliseconds(1)
@@ -49,19 +51,30 @@ struct SinkVariant: Sendable {
 }
 
 /// One long-lived sink per variant (created on first use, outside any measurement), each with one
-/// active run the `onStep` benchmarks add steps to.
+/// active run the `onStep` and `onLLMCall` benchmarks add steps and model calls to, and one
+/// active run the child-run benchmarks start children of.
 enum Sinks {
   static let stepRunID = "bench-run"
-  private static let sinks: [OpenTelemetrySink] = SinkVariant.all.map { variant in
-    let sink = variant.makeSink()
+  static let parentRunID = "bench-parent"
+  private static let sinks: [OpenTelemetrySink] = SinkVariant.all.map { makeSink($0, conventions: []) }
+  /// The same, with the GenAI and OpenInference conventions on.
+  private static let conventionSinks: [OpenTelemetrySink] = SinkVariant.all.map {
+    makeSink($0, conventions: Inputs.conventions)
+  }
+
+  private static func makeSink(_ variant: SinkVariant, conventions: LLMConventions) -> OpenTelemetrySink {
+    let sink = variant.makeSink(conventions: conventions)
     sink.onRunStart(
       runID: stepRunID, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+    sink.onRunStart(
+      runID: parentRunID, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
     return sink
   }
 
-  static func sink(for variant: SinkVariant) -> OpenTelemetrySink {
-    sinks[
-      SinkVariant.all.firstIndex { $0.metrics == variant.metrics && $0.exporting == variant.exporting } ?? 0]
+  static func sink(for variant: SinkVariant, conventions: LLMConventions = []) -> OpenTelemetrySink {
+    let index =
+      SinkVariant.all.firstIndex { $0.metrics == variant.metrics && $0.exporting == variant.exporting } ?? 0
+    return conventions.isEmpty ? sinks[index] : conventionSinks[index]
   }
 }
 
@@ -76,6 +89,30 @@ enum Inputs {
       type: "run_python", code: "import math\nresult = sum(math.sqrt(i) for i in range(100))\n"),
     observation: StepObservation(success: true, output: "result = 661.4629471031477 (float), ok"), reward: 0.1
   )
+  /// ``step`` with the usage an RLM runtime reports: in all and split by model role.
+  static let stepWithUsage: StepEvent = {
+    var event = step
+    event.usage = UsageReport(
+      total: TokenUsage(calls: 3, promptTokens: 1_650, completionTokens: 210),
+      root: TokenUsage(calls: 1, promptTokens: 1_200, completionTokens: 150),
+      sub: TokenUsage(calls: 2, promptTokens: 450, completionTokens: 60))
+    return event
+  }()
+  /// A child run's parameters: it names ``Sinks/parentRunID``, one level down, with session and user.
+  static let childParams = RunParams(
+    maxSteps: 10, model: "gpt-4o-mini", parentRunID: Sinks.parentRunID, depth: 1, sessionID: "session-1",
+    userID: "user-1")
+  /// The conventions of the `onLLMCall` conventions benchmarks.
+  static let conventions: LLMConventions = [.genAI, .openInference]
+  /// A sub-model call of 250 ms that just returned (prompt and response are dropped: content
+  /// capture is off by default).
+  static func llmCall() -> LLMCall {
+    let end = ContinuousClock.now
+    return LLMCall(
+      model: "gpt-4o-mini", role: .sub, provider: "openai", promptTokens: 412, completionTokens: 38,
+      start: end - .milliseconds(250), end: end, error: nil, prompt: "What is the capital of France?",
+      response: "Paris")
+  }
   static let result = RunResult(
     completed: true, steps: 50, totalReward: 5, finalAnswer: "42",
     startedAt: ISO8601Timestamp("2025-01-01T00:00:00+00:00"),

@@ -25,7 +25,8 @@ let benchmarks: @Sendable () -> Void = {
   endToEndBenchmarks()
 }
 
-/// `onRunStart`, `onStep`, `onRunEnd` for every variant; 1000 calls per iteration (figures are per call).
+/// `onRunStart`, `onStep`, `onRunEnd`, `onLLMCall` and a child run's `onRunStart` for every variant;
+/// 1000 calls per iteration (figures are per call).
 func hookBenchmarks() {
   for variant in SinkVariant.all {
     Benchmark("onStep (\(variant.label))") { benchmark in
@@ -44,6 +45,53 @@ func hookBenchmarks() {
       benchmark.startMeasurement()
       for id in ids {
         sink.onRunStart(runID: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+      }
+      benchmark.stopMeasurement()
+      for id in ids { sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/r.jsonl") }
+    }
+
+    Benchmark("onStep with usage (\(variant.label))") { benchmark in
+      let sink = Sinks.sink(for: variant)
+      let event = Inputs.stepWithUsage
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        sink.onStep(runID: Sinks.stepRunID, event: event, cumulativeReward: 1)
+      }
+    }
+
+    // Model calls of the step in progress of the run the onStep benchmarks add to: the first
+    // call fixes the step's span id, the others reuse it (as calls within one step do).
+    Benchmark("onLLMCall (\(variant.label))") { benchmark in
+      let sink = Sinks.sink(for: variant)
+      let call = Inputs.llmCall()
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        sink.onLLMCall(runID: Sinks.stepRunID, call: call)
+      }
+    }
+
+    // The same with conventions [.genAI, .openInference]: with metrics on, the hook also records
+    // gen_ai.client.token.usage (two points) and gen_ai.client.operation.duration; the attributes
+    // of both conventions are added on the export thread.
+    Benchmark("onLLMCall genai metrics (\(variant.label))") { benchmark in
+      let sink = Sinks.sink(for: variant, conventions: Inputs.conventions)
+      let call = Inputs.llmCall()
+      benchmark.startMeasurement()
+      for _ in benchmark.scaledIterations {
+        sink.onLLMCall(runID: Sinks.stepRunID, call: call)
+      }
+    }
+
+    // Children of an active run: each joins the parent's trace under its step in progress (fixed
+    // by the first child). Ended outside the measurement, as in onRunStart.
+    Benchmark("onRunStart of a child run (\(variant.label))") { benchmark in
+      let sink = Sinks.sink(for: variant)
+      let prefix = String(UInt32.random(in: .min ... .max), radix: 16) + "-c"
+      let ids = benchmark.scaledIterations.map { prefix + String($0) }
+      let params = Inputs.childParams
+      benchmark.startMeasurement()
+      for id in ids {
+        sink.onRunStart(runID: id, task: Inputs.task, environment: Inputs.environment, params: params)
       }
       benchmark.stopMeasurement()
       for id in ids { sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/r.jsonl") }
