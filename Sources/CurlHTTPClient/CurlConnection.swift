@@ -88,8 +88,11 @@ package final class CurlConnection: @unchecked Sendable {
       return HTTPAnswer(status: 0, failure: .transport("libcurl refused the URL \(post.url)"))
     }
 
-    let result: CURLcode = post.body.withUnsafeBytes { body in
-      sinks_curl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, body.count)
+    // POSTFIELDS must never be NULL: libcurl would then read the body from stdin.
+    let bytes = post.body.isEmpty ? [0] : post.body
+    let length = post.body.count
+    let result: CURLcode = bytes.withUnsafeBytes { body in
+      sinks_curl_setopt_long(easy, CURLOPT_POSTFIELDSIZE, length)
       sinks_curl_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress))
       return runToCompletion(deadline: deadline)
     }
