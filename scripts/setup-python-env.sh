@@ -1,46 +1,7 @@
 #!/usr/bin/env bash
 # Creates <repo>/.venv with the pinned packages of Tests/requirements.txt (the test receiver's
-# independent OTLP decoder). Idempotent: when the venv exists and was built from the current
-# requirements file (same checksum in the stamp file) it does nothing but print the interpreter.
-#
-# Usage: scripts/setup-python-env.sh        (PYTHON=/path/to/python3 to pick the base interpreter)
+# independent OTLP decoder) and prints its interpreter; see scripts/setup-venv.sh.
 # Then:  swift test   (TestSupport finds <repo>/.venv/bin/python by itself)
 set -euo pipefail
-
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="$repo/.venv"
-requirements="$repo/Tests/requirements.txt"
-stamp="$venv/.requirements.sha256"
-base_python="${PYTHON:-python3}"
-
-want="$(sha256sum "$requirements" | cut -d' ' -f1)"
-
-# Fast path: the stamp matches and the interpreter still runs (a moved/deleted base interpreter
-# leaves a venv whose bin/python is a dangling link).
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]] && "$venv/bin/python" -c '' 2>/dev/null; then
-  echo "$venv/bin/python"
-  exit 0
-fi
-
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c '' 2>/dev/null; then
-  rm -rf "$venv"
-  if ! "$base_python" -m venv "$venv" 2>/dev/null; then
-    # Debian ships venv/ensurepip separately; install it when we are allowed to.
-    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
-      echo "python3 -m venv failed; installing python3-venv" >&2
-      apt-get update -qq >&2
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
-      rm -rf "$venv"
-      "$base_python" -m venv "$venv"
-    else
-      echo "error: '$base_python -m venv' failed; install python3-venv (e.g. apt-get install python3-venv)" >&2
-      exit 1
-    fi
-  fi
-fi
-
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
-# Prove the pieces the receiver imports are really there before stamping.
-"$venv/bin/python" -c 'import grpc, google.protobuf, opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc' >&2
-echo "$want" >"$stamp"
-echo "$venv/bin/python"
+exec "$(dirname "${BASH_SOURCE[0]}")/setup-venv.sh" .venv Tests/requirements.txt \
+  'import grpc, google.protobuf, opentelemetry.proto.collector.trace.v1.trace_service_pb2_grpc'

@@ -16,38 +16,9 @@ fi
 swift build --product rlm-otel-replay 2>&1 | tail -n 1 >&2
 replay="$(swift build --show-bin-path)/rlm-otel-replay"
 fixtures=Tests/ObservabilitySinksTests/Fixtures/rlm-code
-work="$(mktemp -d "${TMPDIR:-/tmp}/mlflow-test.XXXXXX")"
-server_pid=""
-server_in=""
-
-cleanup() {
-  local rc=$?
-  set +e
-  if [[ -n "$server_in" ]]; then exec {server_in}>&-; fi
-  if [[ -n "$server_pid" ]]; then
-    for _ in $(seq 1 300); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -TERM "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-  fi
-  rm -rf "$work"
-  if [[ $rc == 0 ]]; then echo "mlflow: PASS" >&2; else echo "mlflow: FAIL" >&2; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-started=$SECONDS
-coproc SERVER { exec "$python" Tests/MLflow/mlflow_server.py; }
-server_pid=$SERVER_PID
-exec {server_in}>&"${SERVER[1]}" {server_out}<&"${SERVER[0]}"
-eval "exec ${SERVER[1]}>&- ${SERVER[0]}<&-"
-ready=""
-if ! read -r -t 180 ready <&"$server_out" || [[ "$ready" != READY* ]]; then
-  echo "mlflow: mlflow_server.py did not report READY (got: '${ready}')" >&2
-  exit 1
-fi
-port="$(sed -n 's/.*http=\([0-9]*\).*/\1/p' <<<"$ready")"
-echo "mlflow: $ready after $((SECONDS - started)) s" >&2
+source scripts/lib/backend-server.sh
+backend_start mlflow 180 "$python" Tests/MLflow/mlflow_server.py
+port="$(backend_port http)"
 
 for name in recursive_sequential recursive_concurrent; do
   experiment="$("$python" Tests/MLflow/create_experiment.py --http-port "$port" --name "rlm-$name")"

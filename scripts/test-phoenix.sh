@@ -17,40 +17,10 @@ fi
 swift build --product rlm-otel-replay 2>&1 | tail -n 1 >&2
 replay="$(swift build --show-bin-path)/rlm-otel-replay"
 fixtures=Tests/ObservabilitySinksTests/Fixtures/rlm-code
-work="$(mktemp -d "${TMPDIR:-/tmp}/phoenix-test.XXXXXX")"
-server_pid=""
-server_in=""
-
-cleanup() {
-  local rc=$?
-  set +e
-  # EOF on the server's stdin: it stops Phoenix and removes its temp dir.
-  if [[ -n "$server_in" ]]; then exec {server_in}>&-; fi
-  if [[ -n "$server_pid" ]]; then
-    for _ in $(seq 1 300); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -TERM "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null
-  fi
-  rm -rf "$work"
-  if [[ $rc == 0 ]]; then echo "phoenix: PASS" >&2; else echo "phoenix: FAIL" >&2; fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-started=$SECONDS
-coproc SERVER { exec "$python" Tests/Phoenix/phoenix_server.py --startup-timeout 120; }
-server_pid=$SERVER_PID
-exec {server_in}>&"${SERVER[1]}" {server_out}<&"${SERVER[0]}"
-eval "exec ${SERVER[1]}>&- ${SERVER[0]}<&-"
-ready=""
-if ! read -r -t 150 ready <&"$server_out" || [[ "$ready" != READY* ]]; then
-  echo "phoenix: phoenix_server.py did not report READY (got: '${ready}')" >&2
-  exit 1
-fi
-http_port="$(sed -n 's/.*http=\([0-9]*\).*/\1/p' <<<"$ready")"
-grpc_port="$(sed -n 's/.*grpc=\([0-9]*\).*/\1/p' <<<"$ready")"
-echo "phoenix: $ready after $((SECONDS - started)) s" >&2
+source scripts/lib/backend-server.sh
+backend_start phoenix 150 "$python" Tests/Phoenix/phoenix_server.py --startup-timeout 120
+http_port="$(backend_port http)"
+grpc_port="$(backend_port grpc)"
 
 # One project per recording (resource attribute openinference.project.name), so each is read alone.
 send() {

@@ -52,7 +52,7 @@ where <Span> is (raw, as the server sends it):
                     "llm.token_count.completion": 7},
      "events": []}
 
-(the LLM span of Tests/Phoenix/selftest.sh, as received). The sessions endpoint returns
+(an LLM span, as received). The sessions endpoint returns
 {"data": [{"id", "session_id", "project_id", "start_time", "end_time", "traces": [{"id",
 "trace_id", "start_time", "end_time"}], "token_count_prompt", "token_count_completion",
 "token_count_total"}], "next_cursor"}; a trace joins the session named by the session.id of the
