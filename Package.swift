@@ -9,6 +9,8 @@ let package = Package(
   products: [
     .library(name: "ObservabilitySinks", targets: ["ObservabilitySinks"]),
     .library(name: "ObservabilitySinksTesting", targets: ["ObservabilitySinksTesting"]),
+    .library(
+      name: "ObservabilitySinksServiceLifecycle", targets: ["ObservabilitySinksServiceLifecycle"]),
     .executable(name: "ScriptedRun", targets: ["ScriptedRun"]),
     .executable(name: "rlm-otel-replay", targets: ["RLMOtelReplay"]),
   ],
@@ -20,7 +22,9 @@ let package = Package(
     // Instrumentation (with ServiceContextModule): a run joins the caller's trace by asking the
     // bootstrapped instrument (swift-otel's or any other) for the W3C headers of the task's context.
     .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
-    // Service: the sink runs in a ServiceGroup and delivers what is left on graceful shutdown.
+    // Service: the sink runs in a ServiceGroup and delivers what is left on graceful shutdown. Only
+    // ObservabilitySinksServiceLifecycle uses it: with swift-async-algorithms and swift-collections it
+    // is about 50 s of a clean release build on two cores, which users without a ServiceGroup skip.
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     // swift-docc-plugin: `swift package generate-documentation` builds the DocC catalog
     // (scripts/docs.sh). No target uses it, so packages that depend on this one never fetch it.
@@ -32,8 +36,8 @@ let package = Package(
     .target(name: "SinkSupport"),
     // The product: the sink and its configuration, the typed inputs, the span and metric data
     // model with the exporter protocols (Model/), the recorder, queue and export thread (Recorder/,
-    // Pipeline/), the console exporters, and OTLP/gRPC export (OTLP/: options, protobuf-c encoding,
-    // retries) over GRPCCoreClient.
+    // Pipeline/), the console exporters, and OTLP export (OTLP/: options, protobuf-c encoding,
+    // retries) over GRPCCoreClient (gRPC) and CurlHTTPClient (HTTP).
     .target(
       name: "ObservabilitySinks",
       dependencies: [
@@ -41,6 +45,14 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+      ]
+    ),
+    // The sink as a swift-service-lifecycle Service, in its own module (as grpc-swift keeps
+    // GRPCServiceLifecycle) so that the library builds without swift-service-lifecycle.
+    .target(
+      name: "ObservabilitySinksServiceLifecycle",
+      dependencies: [
+        "ObservabilitySinks",
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),
@@ -98,8 +110,8 @@ let package = Package(
     .testTarget(
       name: "ObservabilitySinksTests",
       dependencies: [
-        "ObservabilitySinks", "ObservabilitySinksTesting", "SinkReplay", "TestSupport",
-        "SinkSupport",
+        "ObservabilitySinks", "ObservabilitySinksTesting", "ObservabilitySinksServiceLifecycle",
+        "SinkReplay", "TestSupport", "SinkSupport",
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

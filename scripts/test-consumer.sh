@@ -2,7 +2,8 @@
 # A new user's trial: builds IntegrationTests/Consumer, a package that imports ObservabilitySinks
 # beside Tracing, Instrumentation, W3CTraceContext and ServiceContextModule (no name may be
 # ambiguous), and the README's Quick start (with its recursive-run snippet) pasted as it is — as
-# top-level code and inside an async `main` — then runs them and checks what they print.
+# top-level code and inside an async `main` — and the sink in a ServiceGroup (through the
+# ObservabilitySinksServiceLifecycle product), then runs them and checks what they print.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-system-deps.sh
@@ -41,6 +42,10 @@ out=$("$bin/NameClash")
 check NameClash "$out" '^run joined: true$'
 check NameClash "$out" '^child joined: true$'
 check NameClash "$out" 'chat m'
+out=$("$bin/InServiceGroup")
+check InServiceGroup "$out" '^before shutdown: 0 exported$'
+check InServiceGroup "$out" 'rlm\.run'
+check InServiceGroup "$out" '^after shutdown: 1 exported$'
 for target in QuickStart QuickStartAsync; do
   out=$(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u DSPY_RLM_OTEL_ENABLED "$bin/$target")
   printf '%s\n' "$out"
@@ -49,4 +54,4 @@ for target in QuickStart QuickStartAsync; do
   check "$target" "$out" 'rlm\.step'
   check "$target" "$out" 'chat gpt-4o-mini'
 done
-echo "consumer: 3 passed, 0 failed"
+echo "consumer: 4 passed, 0 failed"

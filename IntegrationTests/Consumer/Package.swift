@@ -10,6 +10,8 @@ let package = Package(
     .package(name: "ObservabilitySinks", path: "../.."),
     .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
     .package(url: "https://github.com/swift-otel/swift-w3c-trace-context", from: "1.0.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     .executableTarget(
@@ -19,6 +21,16 @@ let package = Package(
         .product(name: "Tracing", package: "swift-distributed-tracing"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
+      ]
+    ),
+    // The sink as a service of a ServiceGroup, through the ObservabilitySinksServiceLifecycle product.
+    .executableTarget(
+      name: "InServiceGroup",
+      dependencies: [
+        .product(name: "ObservabilitySinks", package: "ObservabilitySinks"),
+        .product(name: "ObservabilitySinksServiceLifecycle", package: "ObservabilitySinks"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     // The README's Quick start as top-level code, and inside an async `main`.

@@ -26,6 +26,7 @@ let package = Package(
       name: "SwiftOTelIntegrationTests",
       dependencies: [
         .product(name: "ObservabilitySinks", package: "ObservabilitySinks"),
+        .product(name: "ObservabilitySinksServiceLifecycle", package: "ObservabilitySinks"),
         .product(name: "ObservabilitySinksTesting", package: "ObservabilitySinks"),
         .product(name: "OTel", package: "swift-otel"),
         .product(name: "Tracing", package: "swift-distributed-tracing"),

@@ -1,5 +1,6 @@
 import Logging
 import ObservabilitySinks
+import ObservabilitySinksServiceLifecycle
 import ObservabilitySinksTesting
 import ServiceLifecycle
 import Testing

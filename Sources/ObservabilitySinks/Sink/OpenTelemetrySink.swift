@@ -41,8 +41,9 @@ public final class OpenTelemetrySink: ObservabilitySink {
   private let metricExporter: (any MetricExporter)?
   private let spanExporter: (any SpanExporter)?
   private let exportTimeout: Duration
-  /// How long ``run()`` waits for delivery after a graceful shutdown.
-  let gracefulShutdownTimeout: Duration
+  /// How long the `Service` conformance (ObservabilitySinksServiceLifecycle) waits for delivery
+  /// after a graceful shutdown.
+  package let gracefulShutdownTimeout: Duration
   private let counters = SinkCounters()
 
   /// The instrumentation scope of every span and metric: this library and its version.
