@@ -80,11 +80,11 @@ import argparse
 import base64
 import json
 import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
+from pathlib import Path
 from typing import Any, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "Backends"))
+from backend_api import NotFound, poll, request_json  # noqa: E402
 
 PROG = "mlflow_traces"
 PAGE_LIMIT = 500  # the search endpoint's maximum
@@ -92,30 +92,6 @@ PAGE_LIMIT = 500  # the search endpoint's maximum
 
 def log(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr, flush=True)
-
-
-class NotFound(Exception):
-    pass
-
-
-def _request(base: str, path: str, query: Optional[dict[str, str]] = None,
-             body: Optional[dict[str, Any]] = None) -> Any:
-    url = base + path + ("?" + urllib.parse.urlencode(query) if query else "")
-    data = None
-    headers = {"Accept": "application/json"}
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-    except urllib.error.HTTPError as error:
-        detail = error.read().decode(errors="replace")[:500]
-        if error.code == 404:
-            raise NotFound(f"{url}: {detail}") from error
-        method = "POST" if data is not None else "GET"
-        raise RuntimeError(f"{method} {url} -> HTTP {error.code}: {detail}") from error
 
 
 def search_trace_infos(base: str, experiment_id: str) -> list[dict[str, Any]]:
@@ -132,7 +108,7 @@ def search_trace_infos(base: str, experiment_id: str) -> list[dict[str, Any]]:
         }
         if token:
             body["page_token"] = token
-        page = _request(base, "/api/3.0/mlflow/traces/search", body=body)
+        page = request_json(base, "/api/3.0/mlflow/traces/search", body=body)
         infos.extend(page.get("traces", []))
         token = page.get("next_page_token")
         if not token:
@@ -140,7 +116,7 @@ def search_trace_infos(base: str, experiment_id: str) -> list[dict[str, Any]]:
 
 
 def get_trace(base: str, mlflow_trace_id: str) -> dict[str, Any]:
-    return _request(
+    return request_json(
         base,
         "/api/3.0/mlflow/traces/get",
         {"trace_id": mlflow_trace_id, "allow_partial": "true"},
@@ -274,24 +250,13 @@ def main() -> int:
             parser.error(f"--trace-id {t!r} is not 32 hex digits")
 
     base = f"http://{args.host}:{args.http_port}"
-    deadline = time.monotonic() + args.timeout
-    traces: list[dict[str, Any]] = []
-    last_error: Optional[str] = None
-    delay = 0.1
-    while True:
-        try:
-            traces = read_all(base, args.experiment_id, args.trace_id, args.raw)
-            last_error = None
-        except (NotFound, RuntimeError, urllib.error.URLError, OSError, ValueError, KeyError) as error:
-            last_error = str(error)
-        met = (len(traces) >= args.expect_traces
-               and span_count(traces, args.raw) >= args.expect_spans)
-        if last_error is None and met:
-            break
-        if time.monotonic() >= deadline:
-            break
-        time.sleep(delay)
-        delay = min(delay * 1.5, 1.0)
+    traces, last_error = poll(
+        lambda: read_all(base, args.experiment_id, args.trace_id, args.raw),
+        lambda traces: len(traces) >= args.expect_traces
+        and span_count(traces, args.raw) >= args.expect_spans,
+        args.timeout,
+        empty=[],
+    )
 
     if last_error is not None:
         log(f"error: {last_error}")

@@ -85,11 +85,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
+from pathlib import Path
 from typing import Any, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "Backends"))
+from backend_api import READ_ERRORS, NotFound, poll, request_json  # noqa: E402
 
 PROG = "phoenix_spans"
 PAGE_LIMIT = 1000  # the endpoint's maximum
@@ -97,29 +98,6 @@ PAGE_LIMIT = 1000  # the endpoint's maximum
 
 def log(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr, flush=True)
-
-
-class NotFound(Exception):
-    pass
-
-
-def _request(base: str, path: str, query: Optional[list[tuple[str, str]]] = None,
-             body: Optional[dict[str, Any]] = None) -> Any:
-    url = base + path + ("?" + urllib.parse.urlencode(query) if query else "")
-    data = None
-    headers = {"Accept": "application/json"}
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(url, data=data, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.load(response)
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            raise NotFound(url) from error
-        detail = error.read().decode(errors="replace")[:500]
-        raise RuntimeError(f"GET {url} -> HTTP {error.code}: {detail}") from error
 
 
 def fetch_raw_spans(base: str, project: str, trace_ids: list[str]) -> list[dict[str, Any]]:
@@ -132,7 +110,7 @@ def fetch_raw_spans(base: str, project: str, trace_ids: list[str]) -> list[dict[
         query += [("trace_id", t) for t in trace_ids]
         if cursor:
             query.append(("cursor", cursor))
-        page = _request(base, path, query)
+        page = request_json(base, path, query)
         spans.extend(page["data"])
         cursor = page.get("next_cursor")
         if not cursor:
@@ -176,7 +154,7 @@ def add_cumulative(base: str, spans: list[dict[str, Any]]) -> None:
             f's{i}: node(id: {json.dumps(span["id"])}) {{ ... on Span {{ {_TOKEN_FIELDS} }} }}'
             for i, span in enumerate(chunk)
         )
-        answer = _request(base, "/graphql", body={"query": f"query {{ {fields} }}"})
+        answer = request_json(base, "/graphql", body={"query": f"query {{ {fields} }}"})
         if answer.get("errors"):
             raise RuntimeError(f"GraphQL errors: {answer['errors']}")
         for i, span in enumerate(chunk):
@@ -217,24 +195,13 @@ def main() -> int:
         parser.error("--expect-spans and --timeout must not be negative")
 
     base = f"http://{args.host}:{args.http_port}"
-    deadline = time.monotonic() + args.timeout
-    raw: list[dict[str, Any]] = []
-    last_error: Optional[str] = None
-    delay = 0.1
-    while True:
-        try:
-            raw = fetch_raw_spans(base, args.project, args.trace_id)
-            last_error = None
-        except NotFound:
-            raw, last_error = [], None  # the project does not exist yet: no spans so far
-        except (RuntimeError, urllib.error.URLError, OSError, ValueError, KeyError) as error:
-            last_error = str(error)
-        if last_error is None and len(raw) >= args.expect_spans:
-            break
-        if time.monotonic() >= deadline:
-            break
-        time.sleep(delay)
-        delay = min(delay * 1.5, 1.0)
+    raw, last_error = poll(
+        lambda: fetch_raw_spans(base, args.project, args.trace_id),
+        lambda spans: len(spans) >= args.expect_spans,
+        args.timeout,
+        empty=[],
+        missing_is_empty=True,  # the project does not exist yet: no spans so far
+    )
 
     if last_error is not None:
         log(f"error: {last_error}")
@@ -248,10 +215,10 @@ def main() -> int:
         if args.sessions:
             path = f"/v1/projects/{urllib.parse.quote(args.project, safe='')}/sessions"
             try:
-                result["sessions"] = _request(base, path, [("limit", "1000")])["data"]
+                result["sessions"] = request_json(base, path, [("limit", "1000")])["data"]
             except NotFound:
                 result["sessions"] = []
-    except (RuntimeError, urllib.error.URLError, OSError, ValueError, KeyError) as error:
+    except READ_ERRORS as error:
         log(f"error: {error}")
         return 1
 
