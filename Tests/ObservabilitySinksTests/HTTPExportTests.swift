@@ -191,9 +191,7 @@ struct HTTPExportTests {
     let certificates = try TestCertificates()
     defer { certificates.remove() }
     var options = OTLPReceiverOptions()
-    options.tls = .init(
-      certificatePath: certificates.server.certificatePath, keyPath: certificates.server.keyPath,
-      clientCAPath: certificates.ca.certificatePath)
+    options.tls = .mutual(certificates)
     let receiver = try OTLPTestReceiver(options: options)
     defer { receiver.stop() }
     #expect(receiver.httpEndpoint.hasPrefix("https://"))

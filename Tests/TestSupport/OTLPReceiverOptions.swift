@@ -148,3 +148,13 @@ public struct OTLPReceiverOptions: Sendable {
     duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
   }
 }
+
+extension OTLPReceiverOptions.TLS {
+  /// The receiver presents the test server certificate and requires a client certificate signed
+  /// by the test CA (mutual TLS).
+  public static func mutual(_ certificates: TestCertificates) -> Self {
+    Self(
+      certificatePath: certificates.server.certificatePath, keyPath: certificates.server.keyPath,
+      clientCAPath: certificates.ca.certificatePath)
+  }
+}

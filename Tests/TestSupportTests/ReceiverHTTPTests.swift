@@ -296,19 +296,12 @@ struct ReceiverHTTPTLSTests {
     let certificates = try TestCertificates()
     defer { certificates.remove() }
     var options = OTLPReceiverOptions()
-    options.tls = .init(
-      certificatePath: certificates.server.certificatePath, keyPath: certificates.server.keyPath,
-      clientCAPath: certificates.ca.certificatePath)
+    options.tls = .mutual(certificates)
     let receiver = try OTLPTestReceiver(options: options)
 
     let ca = ["--tls-ca", certificates.ca.certificatePath, "--timeout", "3"]
-    let client = [
-      "--client-cert", certificates.client.certificatePath, "--client-key", certificates.client.keyPath,
-    ]
-    let otherClient = [
-      "--client-cert", certificates.otherClient.certificatePath, "--client-key",
-      certificates.otherClient.keyPath,
-    ]
+    let client = clientCertificateArguments(certificates.client)
+    let otherClient = clientCertificateArguments(certificates.otherClient)
     #expect(try sendHTTP(port: receiver.httpPort, ca + client).statuses == [200])
     #expect(try sendHTTP(port: receiver.httpPort, ca).error != nil)
     #expect(try sendHTTP(port: receiver.httpPort, ca + otherClient).error != nil)

@@ -29,19 +29,12 @@ struct ReceiverTLSTests {
     let certificates = try TestCertificates()
     defer { certificates.remove() }
     var options = OTLPReceiverOptions()
-    options.tls = .init(
-      certificatePath: certificates.server.certificatePath, keyPath: certificates.server.keyPath,
-      clientCAPath: certificates.ca.certificatePath)
+    options.tls = .mutual(certificates)
     let receiver = try OTLPTestReceiver(options: options)
 
     let ca = ["--tls-ca", certificates.ca.certificatePath, "--timeout", "3"]
-    let client = [
-      "--client-cert", certificates.client.certificatePath, "--client-key", certificates.client.keyPath,
-    ]
-    let otherClient = [
-      "--client-cert", certificates.otherClient.certificatePath, "--client-key",
-      certificates.otherClient.keyPath,
-    ]
+    let client = clientCertificateArguments(certificates.client)
+    let otherClient = clientCertificateArguments(certificates.otherClient)
     #expect(try sendSample(port: receiver.port, ca + client).code == "OK")
     #expect(try sendSample(port: receiver.port, ca).code == "UNAVAILABLE")
     #expect(try sendSample(port: receiver.port, ca + otherClient).code == "UNAVAILABLE")

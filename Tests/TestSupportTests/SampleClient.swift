@@ -13,28 +13,7 @@ struct SampleResult {
 
 /// Runs the independent Python grpcio client against a receiver port.
 func sendSample(port: Int, _ arguments: [String] = []) throws -> SampleResult {
-  let process = Process()
-  let python = PythonProcess.python
-  let script = PythonProcess.repositoryRoot.appendingPathComponent("Tests/Receiver/send_sample.py").path
-  let fullArguments = [script, "--port", String(port)] + arguments
-  if python.contains("/") {
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = fullArguments
-  } else {
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python] + fullArguments
-  }
-  let stdout = Pipe()
-  process.standardOutput = stdout
-  try process.run()
-  let data = stdout.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  let lastLine = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-  guard process.terminationStatus == 0,
-    let object = try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any]
-  else {
-    throw SampleClientError(output: lastLine, status: process.terminationStatus)
-  }
+  let object = try runPythonClient("Tests/Receiver/send_sample.py", ["--port", String(port)] + arguments)
   return SampleResult(
     code: object["code"] as? String ?? "", details: object["details"] as? String ?? "",
     partialSuccess: object["partial_success"] as? [String: Any] ?? [:],
@@ -46,4 +25,9 @@ func sendSample(port: Int, _ arguments: [String] = []) throws -> SampleResult {
 struct SampleClientError: Error {
   let output: String
   let status: Int32
+}
+
+/// The client-certificate arguments of the Python clients for one test identity.
+func clientCertificateArguments(_ identity: TestCertificates.Identity) -> [String] {
+  ["--client-cert", identity.certificatePath, "--client-key", identity.keyPath]
 }
