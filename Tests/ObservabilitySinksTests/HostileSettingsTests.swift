@@ -123,6 +123,26 @@ struct HostileSettingsTests {
     #expect(logs.messages.withLock { $0 }.allSatisfy { !$0.contains("secret") })
   }
 
+  /// Refused for another reason first (the scheme, no URL at all), or with the credentials in a
+  /// part the parser drops (the resolver of `dns://resolver/host`): still never repeated.
+  @Test(arguments: [
+    ("ftp://user:secret@collector.example:4317", "grpc"),
+    ("ftp://user:secret@collector.example:4317", "http/protobuf"),
+    ("dns://user:secret@8.8.8.8/collector.example:4317", "grpc"),
+    ("dns://user:secret@8.8.8.8/collector.example:4317", "http/protobuf"),
+    ("user:secret@127.0.0.1:4318", "http/protobuf"), (" gopher://secret@collector.example ", "grpc"),
+  ])
+  func credentialsAreNeverRepeatedWhateverElseIsWrongWithTheEndpoint(endpoint: String, protocol: String) {
+    let logs = CapturedLogs()
+    let sink = sink(["OTEL_EXPORTER_OTLP_PROTOCOL": `protocol`], endpoint: endpoint, logs: logs)
+    let status = sink.status()
+    #expect(!status.available)
+    #expect(!status.detail.contains("secret"), "\(status.detail)")
+    #expect(status.detail.contains("<credentials>@"), "\(status.detail)")
+    #expect(!logs.messages.withLock { $0 }.isEmpty)
+    #expect(logs.messages.withLock { $0 }.allSatisfy { !$0.contains("secret") })
+  }
+
   @Test func anAtSignInAPathIsNotTakenForCredentials() throws {
     // gRPC endpoints have no path, so this is refused, but for its path, not for credentials.
     #expect(throws: OTLPConfigurationError.self) { try OTLPEndpoint("http://127.0.0.1:4317/a@b") }

@@ -29,12 +29,7 @@ struct OTLPHTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
     }
     let rest = trimmed[schemeEnd.upperBound...]
     let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-    if authority.contains("@") {
-      throw .invalidEndpoint(
-        "\(trimmed[..<schemeEnd.upperBound])…@\(authority.split(separator: "@").last ?? "")",
-        "it holds a user name or password before '@'; send credentials in a header (OTEL_EXPORTER_OTLP_HEADERS) instead"
-      )
-    }
+    if authority.contains("@") { throw .invalidEndpoint(text, OTLPEndpoint.credentialsReason) }
     guard !authority.isEmpty, !authority.hasPrefix(":") else {
       throw .invalidEndpoint(text, "it has no host")
     }
