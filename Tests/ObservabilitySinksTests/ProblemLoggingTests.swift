@@ -50,6 +50,26 @@ struct ProblemLoggingTests {
     #expect(lines[1].contains("UNAUTHENTICATED"))
   }
 
+  /// An overloaded collector answers some exports UNAVAILABLE and others DEADLINE_EXCEEDED: each
+  /// cause is said at once the first time, and after that the interval holds.
+  @Test func alternatingCausesAreSaidOnceEachThenSummarisedPerInterval() {
+    let logs = CapturedLogs()
+    var log = problemLog(logs)
+    let start = ContinuousClock.now
+    let causes = ["UNAVAILABLE: connection refused", "DEADLINE_EXCEEDED: Deadline Exceeded"]
+    for index in 0..<40 {
+      log.record(.spanExport, items: 1, reason: causes[index % 2], at: start + .milliseconds(index * 100))
+    }
+    let lines = logs.messages.withLock { $0 }
+    #expect(lines.count == 2, "\(lines)")
+    #expect(lines.first?.contains("UNAVAILABLE") == true)
+    #expect(lines.last?.contains("DEADLINE_EXCEEDED") == true)
+    log.tick(at: start + .seconds(31))
+    let later = logs.messages.withLock { $0 }
+    #expect(later.count == 3)
+    #expect(later.last?.contains("38 more failed export(s) of 38 spans") == true, "\(later)")
+  }
+
   @Test func recoveryIsSaidOnceWithWhatWasSuppressed() {
     let logs = CapturedLogs()
     var log = problemLog(logs)

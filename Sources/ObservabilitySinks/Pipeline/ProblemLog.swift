@@ -17,8 +17,11 @@ struct ProblemLog {
   }
 
   private struct Episode {
-    /// The reason last logged, so a new kind of failure is logged at once.
+    /// The reason last recorded (the summaries say it).
     var reason: String
+    /// The causes already said in this episode: a new one is logged at once, once; one seen before
+    /// waits for the interval, so that causes taking turns do not get a line per failure.
+    var causesSaid: Set<String>
     var loggedAt: ContinuousClock.Instant
     /// Problems since the last line, and the items they carried.
     var unreported = 0
@@ -43,7 +46,8 @@ struct ProblemLog {
   /// One more problem of `kind` carrying `items` spans or data points, for `reason`.
   mutating func record(_ kind: Kind, items: Int, reason: String, at now: ContinuousClock.Instant) {
     guard var episode = episodes[kind] else {
-      episodes[kind] = Episode(reason: reason, loggedAt: now, total: 1, totalItems: items)
+      episodes[kind] = Episode(
+        reason: reason, causesSaid: [Self.cause(of: reason)], loggedAt: now, total: 1, totalItems: items)
       logger.warning("\(headline(kind, items: items, reason: reason)) (\(followUp(kind)))")
       return
     }
@@ -51,7 +55,10 @@ struct ProblemLog {
     episode.unreportedItems += items
     episode.total += 1
     episode.totalItems += items
-    let newReason = kind.isExport && Self.cause(of: reason) != Self.cause(of: episode.reason)
+    let cause = Self.cause(of: reason)
+    let newReason =
+      kind.isExport && !episode.causesSaid.contains(cause) && episode.causesSaid.count < Self.causesSaidLimit
+    if newReason { episode.causesSaid.insert(cause) }
     episode.reason = reason
     if newReason || now - episode.loggedAt >= interval {
       logSummary(kind, &episode, at: now)
@@ -144,9 +151,12 @@ struct ProblemLog {
   }
 
   /// The status name that starts an export failure's reason (`UNAVAILABLE: …`).
-  private static func cause(of reason: String) -> Substring {
-    reason.prefix { $0 != ":" }
+  private static func cause(of reason: String) -> String {
+    String(reason.prefix { $0 != ":" })
   }
+
+  /// Distinct causes said at once per episode at most (status names are few; this bounds the rest).
+  private static let causesSaidLimit = 16
 }
 
 extension ProblemLog.Kind {
