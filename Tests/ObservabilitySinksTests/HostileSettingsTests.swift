@@ -36,6 +36,18 @@ struct HostileSettingsTests {
     sink.syncShutdown(timeout: .seconds(5))
   }
 
+  /// A schedule delay of 0 means "at once", not "no limit" as for timeouts: the warning says which.
+  @Test func anInvalidScheduleDelaySaysWhatZeroMeansForIt() {
+    let logs = CapturedLogs()
+    let sink = sink(["OTEL_BSP_SCHEDULE_DELAY": "-1", "OTEL_BSP_EXPORT_TIMEOUT": "-1"], logs: logs)
+    let lines = logs.messages.withLock { $0 }
+    let delay = lines.filter { $0.contains("OTEL_BSP_SCHEDULE_DELAY") }
+    #expect(delay.count == 1)
+    #expect(delay.first?.contains("(0 = export as soon as spans end)") == true, "\(delay)")
+    #expect(lines.contains { $0.contains("OTEL_BSP_EXPORT_TIMEOUT") && $0.contains("(0 = no limit)") })
+    sink.syncShutdown(timeout: .seconds(1))
+  }
+
   @Test func aQueueBoundInCodeIsClampedToo() {
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.environment = [:]
