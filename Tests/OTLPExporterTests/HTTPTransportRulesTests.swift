@@ -13,6 +13,12 @@ struct HTTPTransportRulesTests {
       "https://cloud.langfuse.com/api/public/otel/v1/traces"
     ),
     ("  HTTP://[::1]:4318  ", "v1/traces", "HTTP://[::1]:4318/v1/traces"),
+    // The signal path goes at the end of the path, before a query or a fragment.
+    ("http://collector:4318?tenant=a", "v1/traces", "http://collector:4318/v1/traces?tenant=a"),
+    (
+      "http://collector:4318/otlp/?tenant=a#x", "v1/metrics",
+      "http://collector:4318/otlp/v1/metrics?tenant=a#x"
+    ),
   ])
   func aBaseEndpointGetsTheSignalPath(text: String, path: String, url: String) throws {
     #expect(try OTLPHTTPEndpoint(text, appending: path).url == url)

@@ -36,6 +36,18 @@ struct HostileSettingsTests {
     sink.syncShutdown(timeout: .seconds(5))
   }
 
+  /// A schedule delay of 0 means "at once", not "no limit" as for timeouts: the warning says which.
+  @Test func anInvalidScheduleDelaySaysWhatZeroMeansForIt() {
+    let logs = CapturedLogs()
+    let sink = sink(["OTEL_BSP_SCHEDULE_DELAY": "-1", "OTEL_BSP_EXPORT_TIMEOUT": "-1"], logs: logs)
+    let lines = logs.messages.withLock { $0 }
+    let delay = lines.filter { $0.contains("OTEL_BSP_SCHEDULE_DELAY") }
+    #expect(delay.count == 1)
+    #expect(delay.first?.contains("(0 = export as soon as spans end)") == true, "\(delay)")
+    #expect(lines.contains { $0.contains("OTEL_BSP_EXPORT_TIMEOUT") && $0.contains("(0 = no limit)") })
+    sink.syncShutdown(timeout: .seconds(1))
+  }
+
   @Test func aQueueBoundInCodeIsClampedToo() {
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.environment = [:]
@@ -120,6 +132,26 @@ struct HostileSettingsTests {
     #expect(!status.available)
     #expect(!status.detail.contains("secret"))
     #expect(status.detail.contains("user name or password"))
+    #expect(logs.messages.withLock { $0 }.allSatisfy { !$0.contains("secret") })
+  }
+
+  /// Refused for another reason first (the scheme, no URL at all), or with the credentials in a
+  /// part the parser drops (the resolver of `dns://resolver/host`): still never repeated.
+  @Test(arguments: [
+    ("ftp://user:secret@collector.example:4317", "grpc"),
+    ("ftp://user:secret@collector.example:4317", "http/protobuf"),
+    ("dns://user:secret@8.8.8.8/collector.example:4317", "grpc"),
+    ("dns://user:secret@8.8.8.8/collector.example:4317", "http/protobuf"),
+    ("user:secret@127.0.0.1:4318", "http/protobuf"), (" gopher://secret@collector.example ", "grpc"),
+  ])
+  func credentialsAreNeverRepeatedWhateverElseIsWrongWithTheEndpoint(endpoint: String, protocol: String) {
+    let logs = CapturedLogs()
+    let sink = sink(["OTEL_EXPORTER_OTLP_PROTOCOL": `protocol`], endpoint: endpoint, logs: logs)
+    let status = sink.status()
+    #expect(!status.available)
+    #expect(!status.detail.contains("secret"), "\(status.detail)")
+    #expect(status.detail.contains("<credentials>@"), "\(status.detail)")
+    #expect(!logs.messages.withLock { $0 }.isEmpty)
     #expect(logs.messages.withLock { $0 }.allSatisfy { !$0.contains("secret") })
   }
 

@@ -50,6 +50,61 @@ struct ProblemLoggingTests {
     #expect(lines[1].contains("UNAUTHENTICATED"))
   }
 
+  /// An overloaded collector answers some exports UNAVAILABLE and others DEADLINE_EXCEEDED: each
+  /// cause is said at once the first time, and after that the interval holds.
+  @Test func alternatingCausesAreSaidOnceEachThenSummarisedPerInterval() {
+    let logs = CapturedLogs()
+    var log = problemLog(logs)
+    let start = ContinuousClock.now
+    let causes = ["UNAVAILABLE: connection refused", "DEADLINE_EXCEEDED: Deadline Exceeded"]
+    for index in 0..<40 {
+      log.record(.spanExport, items: 1, reason: causes[index % 2], at: start + .milliseconds(index * 100))
+    }
+    let lines = logs.messages.withLock { $0 }
+    #expect(lines.count == 2, "\(lines)")
+    #expect(lines.first?.contains("UNAVAILABLE") == true)
+    #expect(lines.last?.contains("DEADLINE_EXCEEDED") == true)
+    log.tick(at: start + .seconds(31))
+    let later = logs.messages.withLock { $0 }
+    #expect(later.count == 3)
+    #expect(later.last?.contains("38 more failed export(s) of 38 spans") == true, "\(later)")
+  }
+
+  /// A flapping collector (every other export fails): the first failure and the first recovery
+  /// are said at once; after that, failures and recoveries wait for the interval like repeats.
+  @Test func aFlappingCollectorGetsAtMostALineOrTwoPerInterval() {
+    let logs = CapturedLogs()
+    var log = problemLog(logs)
+    let start = ContinuousClock.now
+    for index in 0..<40 {
+      let now = start + .milliseconds(index * 100)
+      if index % 2 == 0 {
+        log.record(.spanExport, items: 2, reason: "UNAVAILABLE: connection refused", at: now)
+      } else {
+        log.recovered(.spanExport, at: now)
+      }
+      log.tick(at: now)
+    }
+    var lines = logs.messages.withLock { $0 }
+    #expect(lines.count == 2, "\(lines)")
+    #expect(lines.first?.hasPrefix("warning: span export to 127.0.0.1:4317 failed") == true)
+    #expect(lines.last?.hasPrefix("notice: span export to 127.0.0.1:4317 works again") == true)
+    // The interval passes: what was held back is said, the recovery last.
+    log.tick(at: start + .seconds(31))
+    lines = logs.messages.withLock { $0 }
+    #expect(lines.count == 4, "\(lines)")
+    #expect(lines[2].contains("19 more failed export(s) of 38 spans"), "\(lines)")
+    #expect(
+      lines[3] == "notice: span export to 127.0.0.1:4317 works again after 20 failed export(s) of 40 spans")
+    // A failure after a quiet interval is a new problem: said at once.
+    log.tick(at: start + .seconds(62))
+    log.record(.spanExport, items: 1, reason: "UNAVAILABLE: connection refused", at: start + .seconds(63))
+    lines = logs.messages.withLock { $0 }
+    #expect(lines.count == 5)
+    #expect(
+      lines.last?.contains("failed: UNAVAILABLE: connection refused (1 spans counted as failed)") == true)
+  }
+
   @Test func recoveryIsSaidOnceWithWhatWasSuppressed() {
     let logs = CapturedLogs()
     var log = problemLog(logs)

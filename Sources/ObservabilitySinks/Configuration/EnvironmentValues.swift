@@ -51,13 +51,14 @@ struct EnvironmentReader {
     }
   }
 
-  /// A duration in milliseconds; `allowZero` for timeouts where 0 means "no limit".
-  func milliseconds(_ name: String, allowZero: Bool) -> Duration? {
+  /// A duration in milliseconds; `allowZero` where 0 has a meaning, which the warning states:
+  /// `zeroMeans` ("no limit" for timeouts).
+  func milliseconds(_ name: String, allowZero: Bool, zeroMeans: String = "no limit") -> Duration? {
     guard let value = text(name) else { return nil }
     guard let number = Int64(value), number > 0 || (allowZero && number == 0) else {
       warn(
         name, value,
-        "expected a whole number of milliseconds\(allowZero ? " (0 = no limit)" : " above 0"); using the default"
+        "expected a whole number of milliseconds\(allowZero ? " (0 = \(zeroMeans))" : " above 0"); using the default"
       )
       return nil
     }

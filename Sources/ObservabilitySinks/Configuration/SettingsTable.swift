@@ -135,7 +135,7 @@ enum SettingsTable {
   ) { reader, name in reader.pairs(name) }
   static let scheduleDelay = EnvironmentSetting<Duration>(
     name: "OTEL_BSP_SCHEDULE_DELAY", isPerSignal: false, defaultDescription: "5000"
-  ) { reader, name in reader.milliseconds(name, allowZero: true) }
+  ) { reader, name in reader.milliseconds(name, allowZero: true, zeroMeans: "export as soon as spans end") }
   static let exportTimeout = EnvironmentSetting<Duration>(
     name: "OTEL_BSP_EXPORT_TIMEOUT", isPerSignal: false, defaultDescription: "30000"
   ) { reader, name in reader.milliseconds(name, allowZero: true) }

@@ -17,8 +17,11 @@ struct ProblemLog {
   }
 
   private struct Episode {
-    /// The reason last logged, so a new kind of failure is logged at once.
+    /// The reason last recorded (the summaries say it).
     var reason: String
+    /// The causes already said in this episode: a new one is logged at once, once; one seen before
+    /// waits for the interval, so that causes taking turns do not get a line per failure.
+    var causesSaid: Set<String>
     var loggedAt: ContinuousClock.Instant
     /// Problems since the last line, and the items they carried.
     var unreported = 0
@@ -26,6 +29,14 @@ struct ProblemLog {
     /// Problems since the episode began.
     var total = 0
     var totalItems = 0
+    /// When export worked again; `nil` while it fails. A recovered episode is kept for an
+    /// interval, so that a collector that flaps does not get two fresh lines per flap.
+    var recoveredAt: ContinuousClock.Instant?
+    /// Whether export failed again within an interval of recovering (then the next recovery,
+    /// too, waits for the interval).
+    var reopened = false
+    /// A recovery that waits for the interval to be said.
+    var recoveryUnsaid = false
   }
 
   private let logger: Logger
@@ -42,16 +53,32 @@ struct ProblemLog {
 
   /// One more problem of `kind` carrying `items` spans or data points, for `reason`.
   mutating func record(_ kind: Kind, items: Int, reason: String, at now: ContinuousClock.Instant) {
+    // Recovered, said, and quiet for an interval: this is a new problem.
+    if let ended = episodes[kind], ended.recoveredAt != nil, !ended.recoveryUnsaid,
+      now - ended.loggedAt >= interval
+    {
+      episodes[kind] = nil
+    }
     guard var episode = episodes[kind] else {
-      episodes[kind] = Episode(reason: reason, loggedAt: now, total: 1, totalItems: items)
+      episodes[kind] = Episode(
+        reason: reason, causesSaid: [Self.cause(of: reason)], loggedAt: now, total: 1, totalItems: items)
       logger.warning("\(headline(kind, items: items, reason: reason)) (\(followUp(kind)))")
       return
+    }
+    if episode.recoveredAt != nil {
+      // Failing again soon after recovering: the same episode, summarised with the interval.
+      episode.recoveredAt = nil
+      episode.recoveryUnsaid = false
+      episode.reopened = true
     }
     episode.unreported += 1
     episode.unreportedItems += items
     episode.total += 1
     episode.totalItems += items
-    let newReason = kind.isExport && Self.cause(of: reason) != Self.cause(of: episode.reason)
+    let cause = Self.cause(of: reason)
+    let newReason =
+      kind.isExport && !episode.causesSaid.contains(cause) && episode.causesSaid.count < Self.causesSaidLimit
+    if newReason { episode.causesSaid.insert(cause) }
     episode.reason = reason
     if newReason || now - episode.loggedAt >= interval {
       logSummary(kind, &episode, at: now)
@@ -60,38 +87,57 @@ struct ProblemLog {
   }
 
   /// Export of `kind` worked: ends its episode with one line.
+  /// The first recovery is said at once; after a relapse, the recovery waits for the interval.
   mutating func recovered(_ kind: Kind, at now: ContinuousClock.Instant) {
-    guard var episode = episodes.removeValue(forKey: kind) else { return }
-    if episode.unreported > 0 { logSummary(kind, &episode, at: now) }
-    logger.notice(
-      "\(subject(kind)) works again after \(episode.total) failed export(s) of \(episode.totalItems) \(unit(kind))"
-    )
+    guard var episode = episodes[kind], episode.recoveredAt == nil else { return }
+    episode.recoveredAt = now
+    if !episode.reopened || now - episode.loggedAt >= interval {
+      if episode.unreported > 0 { logSummary(kind, &episode, at: now) }
+      logRecovery(kind, &episode, at: now)
+    } else {
+      episode.recoveryUnsaid = true
+    }
+    episodes[kind] = episode
   }
 
   /// Logs the lines that are due: summaries of problems suppressed for a whole interval.
   mutating func tick(at now: ContinuousClock.Instant) {
     for kind in Kind.allCases {
-      guard var episode = episodes[kind], episode.unreported > 0, now - episode.loggedAt >= interval else {
+      guard var episode = episodes[kind], episode.unreported > 0 || episode.recoveryUnsaid,
+        now - episode.loggedAt >= interval
+      else {
         continue
       }
-      logSummary(kind, &episode, at: now)
+      if episode.unreported > 0 { logSummary(kind, &episode, at: now) }
+      if episode.recoveryUnsaid { logRecovery(kind, &episode, at: now) }
       episodes[kind] = episode
     }
-    // Drops and evictions have no "recovery": an episode ends once a quiet interval has passed.
-    for kind in Kind.allCases where !kind.isExport {
-      if let episode = episodes[kind], episode.unreported == 0, now - episode.loggedAt >= interval {
-        episodes[kind] = nil
-      }
+    // Drops and evictions have no "recovery": an episode ends once a quiet interval has passed;
+    // a recovered export's, once its recovery is said and a quiet interval has passed.
+    for kind in Kind.allCases {
+      guard let episode = episodes[kind], now - episode.loggedAt >= interval else { continue }
+      let ended =
+        kind.isExport ? episode.recoveredAt != nil && !episode.recoveryUnsaid : episode.unreported == 0
+      if ended { episodes[kind] = nil }
     }
   }
 
   /// Logs every suppressed count now (at shutdown, so nothing goes unsaid).
   mutating func flush(at now: ContinuousClock.Instant) {
     for kind in Kind.allCases {
-      guard var episode = episodes[kind], episode.unreported > 0 else { continue }
-      logSummary(kind, &episode, at: now)
+      guard var episode = episodes[kind], episode.unreported > 0 || episode.recoveryUnsaid else { continue }
+      if episode.unreported > 0 { logSummary(kind, &episode, at: now) }
+      if episode.recoveryUnsaid { logRecovery(kind, &episode, at: now) }
       episodes[kind] = episode
     }
+  }
+
+  private func logRecovery(_ kind: Kind, _ episode: inout Episode, at now: ContinuousClock.Instant) {
+    logger.notice(
+      "\(subject(kind)) works again after \(episode.total) failed export(s) of \(episode.totalItems) \(unit(kind))"
+    )
+    episode.loggedAt = now
+    episode.recoveryUnsaid = false
   }
 
   private func logSummary(_ kind: Kind, _ episode: inout Episode, at now: ContinuousClock.Instant) {
@@ -144,9 +190,12 @@ struct ProblemLog {
   }
 
   /// The status name that starts an export failure's reason (`UNAVAILABLE: …`).
-  private static func cause(of reason: String) -> Substring {
-    reason.prefix { $0 != ":" }
+  private static func cause(of reason: String) -> String {
+    String(reason.prefix { $0 != ":" })
   }
+
+  /// Distinct causes said at once per episode at most (status names are few; this bounds the rest).
+  private static let causesSaidLimit = 16
 }
 
 extension ProblemLog.Kind {

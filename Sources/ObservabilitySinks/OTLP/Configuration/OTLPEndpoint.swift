@@ -52,7 +52,11 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
       case "dns":
         schemeWantsTLS = nil
         // dns:///host:port (empty authority) or dns://resolver/host:port: keep the host part.
-        if let slash = rest.firstIndex(of: "/") { rest = rest[rest.index(after: slash)...] }
+        if let slash = rest.firstIndex(of: "/") {
+          // The resolver's authority is dropped, so credentials there would be shown, never sent.
+          if rest[..<slash].contains("@") { throw .invalidEndpoint(text, Self.credentialsReason) }
+          rest = rest[rest.index(after: slash)...]
+        }
       default:
         throw .invalidEndpoint(text, "the scheme \(scheme)://; use http://, https://, dns:/// or host:port")
       }
@@ -68,10 +72,7 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
     // Credentials in the URL would be sent nowhere (gRPC has no userinfo) and shown in logs and
     // status; refuse them without repeating them.
     if rest.prefix(while: { $0 != "/" }).contains("@") {
-      throw .invalidEndpoint(
-        Self.hidingUserInfo(text),
-        "it holds a user name or password before '@'; send credentials in a header (OTEL_EXPORTER_OTLP_HEADERS) instead"
-      )
+      throw .invalidEndpoint(text, Self.credentialsReason)
     }
     // Drop a path: OTLP/gRPC has none, and Python's exporter ignores it too.
     if let slash = rest.firstIndex(of: "/") {
@@ -147,12 +148,7 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
       throw .invalidEndpoint(text, "write an address list as \(family.prefix)address:port,address:port")
     }
     guard !list.isEmpty else { throw .invalidEndpoint(text, "the address list is empty") }
-    if list.contains("@") {
-      throw .invalidEndpoint(
-        hidingUserInfo(text),
-        "it holds a user name or password before '@'; send credentials in a header (OTEL_EXPORTER_OTLP_HEADERS) instead"
-      )
-    }
+    if list.contains("@") { throw .invalidEndpoint(text, credentialsReason) }
     var entries: [String] = []
     var firstHost: String?
     for entry in list.split(separator: ",", omittingEmptySubsequences: false) {
@@ -174,16 +170,33 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
     return (family.prefix + entries.joined(separator: ","), firstHost ?? "")
   }
 
-  /// `text` with everything between the scheme (if any) and the last `@` of the authority masked.
-  private static func hidingUserInfo(_ text: String) -> String {
-    var schemeEnd = text.firstRange(of: "://")?.upperBound ?? text.startIndex
-    // dns://resolver/host: the host's authority follows the resolver's.
-    if text.lowercased().hasPrefix("dns:"), let slash = text[schemeEnd...].firstIndex(of: "/") {
-      schemeEnd = text.index(after: slash)
+  /// Why an endpoint with user info is refused.
+  static let credentialsReason =
+    "it holds a user name or password before '@'; send credentials in a header (OTEL_EXPORTER_OTLP_HEADERS) instead"
+
+  /// `text` with what comes before the last `@` of each authority masked: the one after the scheme
+  /// (if any), and for `dns://resolver/host` the host's too. Every invalid-endpoint message goes
+  /// through it, whatever else is wrong with the text (a bad scheme, no URL at all).
+  static func hidingUserInfo(_ text: String) -> String {
+    guard text.contains("@") else { return text }
+    let schemeEnd = text.firstRange(of: "://")?.upperBound ?? text.startIndex
+    var masked = String(text[..<schemeEnd])
+    var rest = text[schemeEnd...]
+    let authorities = text.trimmingWhitespace().lowercased().hasPrefix("dns:") ? 2 : 1
+    for index in 0..<authorities {
+      let end = rest.firstIndex(of: "/") ?? rest.endIndex
+      let authority = rest[..<end]
+      if let at = authority.lastIndex(of: "@") {
+        masked += "<credentials>" + rest[at..<end]
+      } else {
+        masked += authority
+      }
+      rest = rest[end...]
+      guard index + 1 < authorities, rest.first == "/" else { break }
+      masked += "/"
+      rest = rest.dropFirst()
     }
-    let authorityEnd = text[schemeEnd...].firstIndex(of: "/") ?? text.endIndex
-    guard let at = text[schemeEnd..<authorityEnd].lastIndex(of: "@") else { return text }
-    return String(text[..<schemeEnd]) + "<credentials>" + String(text[at...])
+    return masked + rest
   }
 
   /// Whitespace or a control character (a NUL would cut the target short at the C core) is
@@ -241,7 +254,9 @@ package enum OTLPConfigurationError: Error, Hashable, Sendable, CustomStringConv
   /// A one-line message.
   package var description: String {
     switch self {
-    case .invalidEndpoint(let text, let reason): return "invalid OTLP endpoint '\(text)': \(reason)"
+    case .invalidEndpoint(let text, let reason):
+      // Masked here, so that no reason for refusing an endpoint ever shows its credentials.
+      return "invalid OTLP endpoint '\(OTLPEndpoint.hidingUserInfo(text))': \(reason)"
     case .unreadableCertificate(let path, let reason):
       return "cannot read certificate file '\(path)': \(reason)"
     }

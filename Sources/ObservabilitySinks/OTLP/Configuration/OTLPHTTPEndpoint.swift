@@ -29,12 +29,7 @@ struct OTLPHTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
     }
     let rest = trimmed[schemeEnd.upperBound...]
     let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-    if authority.contains("@") {
-      throw .invalidEndpoint(
-        "\(trimmed[..<schemeEnd.upperBound])…@\(authority.split(separator: "@").last ?? "")",
-        "it holds a user name or password before '@'; send credentials in a header (OTEL_EXPORTER_OTLP_HEADERS) instead"
-      )
-    }
+    if authority.contains("@") { throw .invalidEndpoint(text, OTLPEndpoint.credentialsReason) }
     guard !authority.isEmpty, !authority.hasPrefix(":") else {
       throw .invalidEndpoint(text, "it has no host")
     }
@@ -50,10 +45,14 @@ struct OTLPHTTPEndpoint: Hashable, Sendable, CustomStringConvertible {
     guard !path.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
       throw .invalidEndpoint(text, "the path holds a space or a control character")
     }
+    // A query or fragment stays after the path (the signal path is appended to the path).
+    let suffixStart = path.firstIndex { $0 == "?" || $0 == "#" } ?? path.endIndex
+    let suffix = String(path[suffixStart...])
+    path = String(path[..<suffixStart])
     if let signalPath {
       path = (path.hasSuffix("/") ? path : path + "/") + signalPath
     }
-    url = "\(trimmed[..<schemeEnd.upperBound])\(authority)\(path.isEmpty ? "/" : path)"
+    url = "\(trimmed[..<schemeEnd.upperBound])\(authority)\(path.isEmpty ? "/" : path)\(suffix)"
   }
 
   /// The port of `host:port` or `[v6]:port`, if one is written.
