@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -88,14 +90,13 @@ package struct NativeThread: Sendable {
     #endif
   }
 
-  /// Blocks the calling thread for `duration` (saturating: an unlimited one sleeps ~292 years).
+  /// Blocks the calling thread for `duration`; an unlimited one (past ``Deadline/horizon``) never
+  /// wakes. It waits through ``Deadline`` as every other wait does, and builds no `timespec`: under
+  /// MemberImportVisibility, which Clang module owns glibc's `timespec` varies from build to build
+  /// (a fresh build failed with "missing import of defining module 'SwiftOverlayShims'").
   package static func sleep(_ duration: Duration) {
-    let nanoseconds = duration.saturatingNanoseconds
-    guard nanoseconds > 0 else { return }
-    var request = timespec(
-      tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
-    var remaining = timespec()
-    while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    guard duration > .zero else { return }
+    _ = DispatchSemaphore(value: 0).wait(timeout: Deadline(after: duration).dispatchTime)
   }
 }
 

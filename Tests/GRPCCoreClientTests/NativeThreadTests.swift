@@ -30,4 +30,12 @@ struct NativeThreadTests {
     let observed = try #require(names.wait(until: Deadline(after: .seconds(10))))
     #expect(observed.contains("detached-test"))
   }
+
+  @Test func sleepWaitsAtLeastItsDurationAndNotForNothing() {
+    let start = ContinuousClock.now
+    NativeThread.sleep(.zero)
+    NativeThread.sleep(.nanoseconds(-5))
+    NativeThread.sleep(.milliseconds(20))
+    #expect(ContinuousClock.now - start >= .milliseconds(20))
+  }
 }
