@@ -12,7 +12,7 @@ final class ClientCore: Sendable {
     var runtime: GRPCRuntime?
     var channel: Channel?
     var queue: CompletionQueue?
-    var thread: QueueThread?
+    var thread: NativeThread?
     var inFlight: [Int: UnaryBatch] = [:]
     var nextCallID = 0
     var timers = TimerQueue()
@@ -48,7 +48,12 @@ final class ClientCore: Sendable {
 
   /// Starts the queue thread; the client is usable from then on.
   func start() throws(GRPCClientError) {
-    let thread = try QueueThread(name: threadName) { self.runQueueThread() }
+    let thread: NativeThread
+    do {
+      thread = try NativeThread(name: threadName) { self.runQueueThread() }
+    } catch {
+      throw .threadStartFailed(error.code)
+    }
     state.withLock { $0.thread = thread }
   }
 
@@ -156,7 +161,7 @@ final class ClientCore: Sendable {
     for work in waiting { work() }
     if onQueueThread { return }
     joiner.withLock { _ in
-      let thread: QueueThread? = state.withLock { state in
+      let thread: NativeThread? = state.withLock { state in
         guard !state.joinClaimed, !state.detachOnExit else { return nil }
         state.joinClaimed = true
         return state.thread

@@ -1,4 +1,3 @@
-import Dispatch
 import SinkSupport
 import Synchronization
 
@@ -78,17 +77,14 @@ package final class GRPCClient: Sendable {
     waitForReady: Bool = false
   ) -> UnaryResult {
     precondition(!isOnQueueThread, "GRPCClient.unary called on the queue thread: it would deadlock")
-    let done = DispatchSemaphore(value: 0)
-    let result = LockedValue<UnaryResult?>(nil)
+    let result = OneShot<UnaryResult>()
     startUnary(
       method: method, request: request, metadata: metadata, timeout: timeout, waitForReady: waitForReady
-    ) {
-      outcome in
-      result.withLock { $0 = outcome }
-      done.signal()
+    ) { outcome in
+      result.fulfil(outcome)
     }
-    done.wait()
-    return result.withLock { $0! }
+    // startUnary runs its completion exactly once, so the wait always ends with a value.
+    return result.wait(until: .never)!
   }
 
   /// Runs `work` on the queue thread once `delay` has passed; the thread waits for it inside

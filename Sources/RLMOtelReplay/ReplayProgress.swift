@@ -1,4 +1,5 @@
 import ObservabilitySinks
+import SinkSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -114,14 +115,9 @@ struct ReplayProgress {
   /// Whole spans per second, once there is a second's worth of sending to average over (the
   /// first moments' rate says nothing).
   static func rate(_ spans: Int, over elapsed: Duration) -> Int? {
-    let seconds = seconds(elapsed)
+    let seconds = elapsed.inSeconds
     guard seconds >= 1 else { return nil }
     return Int((Double(spans) / seconds).rounded())
-  }
-
-  static func seconds(_ duration: Duration) -> Double {
-    let (seconds, attoseconds) = duration.components
-    return Double(seconds) + Double(attoseconds) / 1e18
   }
 
   /// `text` cut to the terminal's width: a line that wraps cannot be rewritten in place.

@@ -2,6 +2,7 @@
 // `rlm-otel-replay --help` (ReplayOptions.usage) says what it reads, and what its exit status means.
 import ObservabilitySinks
 import SinkReplay
+import SinkSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -155,13 +156,13 @@ let delivered = shutDown(sink, progress: &progress, counts: counts)
 progress.clear()
 let status = sink.status()
 let finished = ContinuousClock.now
-let sending = ReplayProgress.seconds(finished - sendingStarted)
+let sending = (finished - sendingStarted).inSeconds
 var summary =
   "replayed \(calls) calls: spans recorded \(status.spansRecorded), exported \(status.spansExported)"
 summary += ", dropped \(status.spansDropped), failed \(status.spansFailed)"
 summary += "; \(plural(counts.files, "file")), \(plural(inputs.runs, "run"))"
-summary += " in \(formatted(ReplayProgress.seconds(finished - started)))"
-summary += " (reading \(formatted(ReplayProgress.seconds(sendingStarted - started)))"
+summary += " in \(formatted((finished - started).inSeconds))"
+summary += " (reading \(formatted((sendingStarted - started).inSeconds))"
 // The rate of the sending alone (playing and delivering), which is the exporter's pace.
 let rate = sending > 0 ? Int((Double(status.spansExported) / sending).rounded()) : 0
 summary += ", sending \(formatted(sending)) at \(rate) spans/s)"

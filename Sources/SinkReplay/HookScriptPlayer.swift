@@ -54,9 +54,6 @@ package struct HookScriptPlayer {
 
   /// `duration * scale` without the trap `Duration * Double` has past 2⁶³ attoseconds' worth.
   package static func scaled(_ duration: Duration, by scale: Double) -> Duration {
-    let (seconds, attoseconds) = duration.components
-    let nanoseconds = (Double(seconds) + Double(attoseconds) / 1e18) * scale * 1e9
-    guard nanoseconds > 0 else { return .zero }
-    return nanoseconds < 9.2e18 ? .nanoseconds(Int64(nanoseconds)) : .nanoseconds(Int64.max)
+    Duration(saturatingSeconds: duration.inSeconds * scale)
   }
 }

@@ -85,6 +85,26 @@ extension Duration {
     return sumOverflow ? .max : total
   }
 
+  /// The duration in seconds, as a `Double`: for rates, jitter and scaling, where a rounding past
+  /// 2⁵³ nanoseconds does not matter. This and ``init(saturatingSeconds:)`` are the package's one
+  /// conversion between `Duration` and floating-point seconds.
+  package var inSeconds: Double {
+    let (seconds, attoseconds) = components
+    return Double(seconds) + Double(attoseconds) / 1e18
+  }
+
+  /// `seconds` as a duration, in whole nanoseconds: zero for a negative or NaN value, and
+  /// `.nanoseconds(Int64.max)` (past ``Deadline/horizon``, so unlimited) for one too large for
+  /// `Int64` nanoseconds, where `Duration.seconds(_: Double)` would trap.
+  package init(saturatingSeconds seconds: Double) {
+    let nanoseconds = seconds * 1e9
+    guard nanoseconds > 0 else {
+      self = .zero
+      return
+    }
+    self = nanoseconds < 9.2e18 ? .nanoseconds(Int64(nanoseconds)) : .nanoseconds(Int64.max)
+  }
+
   /// `self + other`, or ``unlimited`` when either is unlimited.
   package func saturatingAdding(_ other: Duration) -> Duration {
     isUnlimited || other.isUnlimited ? .unlimited : self + other

@@ -44,6 +44,17 @@ struct DeadlineTests {
     #expect(Deadline.never > Deadline(after: .seconds(1)))
   }
 
+  @Test func floatingPointSecondsConvertBothWaysAndSaturate() {
+    #expect(Duration.milliseconds(1500).inSeconds == 1.5)
+    #expect(Duration.nanoseconds(-250_000_000).inSeconds == -0.25)
+    #expect(Duration(saturatingSeconds: 1.5) == .milliseconds(1500))
+    #expect(Duration(saturatingSeconds: -1) == .zero)
+    #expect(Duration(saturatingSeconds: .nan) == .zero)
+    #expect(Duration(saturatingSeconds: .infinity) == .nanoseconds(Int64.max))
+    #expect(Duration(saturatingSeconds: 1e300).isUnlimited)
+    #expect(Duration(saturatingSeconds: Duration.seconds(90).inSeconds) == .seconds(90))
+  }
+
   @Test func shutdownWithAnUnlimitedTimeoutWaitsForTheExportInFlight() throws {
     let receiver = try OTLPTestReceiver(
       options: {

@@ -17,6 +17,15 @@ final class GatedSpanExporter: SpanExporter {
   }
 }
 
+/// An exporter that hands the size of its first batch to a waiting test.
+final class BatchSignallingSpanExporter: SpanExporter {
+  let firstBatch = OneShot<Int>()
+  func export(_ spans: [SpanData], from source: TelemetrySource, timeout: Duration) -> ExportResult {
+    firstBatch.fulfil(spans.count)
+    return .success
+  }
+}
+
 /// An exporter that always fails.
 final class FailingSpanExporter: SpanExporter {
   func export(_ spans: [SpanData], from source: TelemetrySource, timeout: Duration) -> ExportResult {
@@ -76,15 +85,15 @@ struct ExportPipelineTests {
   }
 
   @Test func fullBatchIsExportedWithoutWaitingForTheSchedule() throws {
-    let exporter = InMemorySpanExporter()
+    let exporter = BatchSignallingSpanExporter()
     let sink = makeSink(exporter) {
       $0.maxExportBatchSize = 4
       $0.scheduleDelay = .seconds(3600)
     }
     burst(sink, runs: 2, steps: 1)  // 4 spans: one full batch
-    let deadline = Date().addingTimeInterval(10)
-    while exporter.finishedSpans.count < 4 && Date() < deadline { usleep(1000) }
-    #expect(exporter.finishedSpans.count == 4)
+    // The first export call, awaited (no flush: a flush would export without the full batch).
+    let first = exporter.firstBatch.wait(until: Deadline(after: .seconds(30)))
+    #expect(first == 4)
   }
 
   @Test func failedExportsAreCountedWithTheLastError() {

@@ -51,8 +51,7 @@ final class LineCollector: Sendable {
 
   /// Waits for the first line, end of file, or the timeout, whichever comes first.
   func firstLine(timeout: Duration) -> FirstLine {
-    let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-    if firstLineOrEnd.wait(timeout: .now() + seconds) == .timedOut {
+    if firstLineOrEnd.wait(timeout: Deadline(after: timeout).dispatchTime) == .timedOut {
       return .timedOut
     }
     firstLineOrEnd.signal()  // leave it signalled for any later caller
@@ -65,8 +64,7 @@ final class LineCollector: Sendable {
   /// exited, so everything it printed is already in the pipe; the limit matters because a sibling
   /// process spawned at the same moment can inherit our pipe's write end and delay EOF for its life.
   func waitForEndOfFile(timeout: Duration) {
-    let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-    if finished.wait(timeout: .now() + seconds) == .success {
+    if finished.wait(timeout: Deadline(after: timeout).dispatchTime) == .success {
       finished.signal()
     }
   }

@@ -53,24 +53,12 @@ public struct RetryPolicy: Hashable, Sendable {
   /// durations beyond what a `Double` of nanoseconds holds saturate.
   package func delay(afterAttempt attempt: Int, serverDelay: Duration?) -> Duration {
     if let serverDelay { return min(max(serverDelay, .zero), Self.longestServerDelay) }
-    let limit = max(Self.seconds(maxBackoff), Self.seconds(Self.minimumBackoff))
-    var bound = min(limit, max(Self.seconds(initialBackoff), Self.seconds(Self.minimumBackoff)))
+    let limit = max(maxBackoff.inSeconds, Self.minimumBackoff.inSeconds)
+    var bound = min(limit, max(initialBackoff.inSeconds, Self.minimumBackoff.inSeconds))
     let growth = multiplier.isFinite && multiplier > 1 ? multiplier : 1
     // The bound reaches the limit within a few dozen attempts; stop multiplying there.
     for _ in 1..<max(1, min(attempt, 1100)) where bound < limit { bound = min(limit, bound * growth) }
     let seconds = Double.random(in: (bound / 2)...bound)
-    return max(Self.minimumBackoff, Self.duration(seconds: seconds))
-  }
-
-  private static func seconds(_ duration: Duration) -> Double {
-    let (seconds, attoseconds) = duration.components
-    return Double(seconds) + Double(attoseconds) / 1e18
-  }
-
-  /// A finite, non-negative number of seconds as a duration, saturating at ``Duration/unlimited``.
-  private static func duration(seconds: Double) -> Duration {
-    let nanoseconds = seconds * 1e9
-    guard nanoseconds < 9.2e18 else { return .unlimited }
-    return .nanoseconds(Int64(max(0, nanoseconds)))
+    return max(Self.minimumBackoff, Duration(saturatingSeconds: seconds))
   }
 }
