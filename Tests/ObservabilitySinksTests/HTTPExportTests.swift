@@ -94,6 +94,26 @@ struct HTTPExportTests {
     #expect(status.spansExported == 2 && status.exportRetries == 1 && status.spansFailed == 0)
   }
 
+  @Test func aShutdownDuringARetryKeepsTheReasonOfTheRetry() throws {
+    var options = OTLPReceiverOptions()
+    options.failFirst = 1
+    options.failHTTPStatus = 503
+    options.delay = .seconds(3)  // the retry is still on the wire when the sink shuts down
+    let receiver = try OTLPTestReceiver(options: options)
+    defer { receiver.stop() }
+    let sink = httpSink(receiver.httpEndpoint)
+    playRuns(sink, runs: 1, steps: 1)
+    #expect(sink.syncForceFlush(timeout: .milliseconds(1)) == false)
+    // The retry is counted just before it is sent.
+    #expect(waitFor(timeout: .seconds(20)) { sink.status().exportRetries == 1 })
+    #expect(!sink.syncShutdown(timeout: .milliseconds(200)))
+    let status = sink.status()
+    #expect(status.spansFailed == 2, "\(status)")
+    // Not just "CANCELLED": the 503 the exporter was retrying after.
+    #expect(status.lastError?.contains("CANCELLED") == true, "\(status)")
+    #expect(status.lastError?.contains("503") == true, "\(status)")
+  }
+
   @Test(arguments: [429, 502, 504])
   func theOtherRetryableStatusesAreRetried(code: Int) throws {
     var options = OTLPReceiverOptions()

@@ -36,6 +36,34 @@ struct HostileSettingsTests {
     sink.syncShutdown(timeout: .seconds(5))
   }
 
+  /// The batch must fit the queue. A default batch follows a small queue without a word; a batch
+  /// the user gave that does not fit is said once.
+  @Test func aSmallQueueTakesTheDefaultBatchWithItAndAGivenOneIsWarnedAbout() {
+    let quiet = CapturedLogs()
+    let small = SinkSettings(
+      configuration: {
+        var configuration = OpenTelemetrySinkConfiguration()
+        configuration.environment = ["OTEL_BSP_MAX_QUEUE_SIZE": "100"]
+        configuration.logger = quiet.logger
+        return configuration
+      }(), endpoint: nil)
+    #expect(small.pipeline.maxQueueSize == 100 && small.pipeline.maxExportBatchSize == 100)
+    #expect(quiet.messages.withLock { $0 }.isEmpty)
+
+    let warned = CapturedLogs()
+    let given = SinkSettings(
+      configuration: {
+        var configuration = OpenTelemetrySinkConfiguration()
+        configuration.environment = [
+          "OTEL_BSP_MAX_QUEUE_SIZE": "100", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "200",
+        ]
+        configuration.logger = warned.logger
+        return configuration
+      }(), endpoint: nil)
+    #expect(given.pipeline.maxExportBatchSize == 100)
+    #expect(warned.messages.withLock { $0 }.filter { $0.contains("export batch size (200)") }.count == 1)
+  }
+
   /// A schedule delay of 0 means "at once", not "no limit" as for timeouts: the warning says which.
   @Test func anInvalidScheduleDelaySaysWhatZeroMeansForIt() {
     let logs = CapturedLogs()
@@ -72,6 +100,9 @@ struct HostileSettingsTests {
   @Test(arguments: [
     ("bad key", "1", "invalid"), ("grpc-timeout", "1S", "reserved"), ("newline", "a%0Ab", "value"),
     ("tab", "a%09b", "value"),
+    // Dropped by the gRPC core without a word: said at setup instead.
+    ("te", "trailers", "set by the exporter"), ("content-type", "text/plain", "set by the exporter"),
+    ("user-agent", "mine", "set by the exporter"),
   ])
   func aHeaderGRPCWouldRefuseIsSkippedAtSetupAndTheOthersAreSent(key: String, value: String, problem: String)
     throws

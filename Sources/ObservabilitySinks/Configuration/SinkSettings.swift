@@ -41,8 +41,8 @@ package struct SinkSettings {
 
     var maxQueueSize =
       configuration.maxQueueSize ?? environment[SettingsTable.maxQueueSize] ?? 2048
-    var maxBatch =
-      configuration.maxExportBatchSize ?? environment[SettingsTable.maxExportBatchSize] ?? 512
+    let batchGiven = configuration.maxExportBatchSize ?? environment[SettingsTable.maxExportBatchSize]
+    var maxBatch = batchGiven ?? 512
     maxQueueSize = max(1, maxQueueSize)
     if maxQueueSize > PipelineSettings.largestQueueSize {
       configuration.logger.warning(
@@ -50,7 +50,10 @@ package struct SinkSettings {
       )
       maxQueueSize = PipelineSettings.largestQueueSize
     }
-    if maxBatch > maxQueueSize || maxBatch < 1 {
+    if batchGiven == nil {
+      // Only the queue size was given: the default batch follows it, nobody to warn.
+      maxBatch = min(maxBatch, maxQueueSize)
+    } else if maxBatch > maxQueueSize || maxBatch < 1 {
       configuration.logger.warning(
         "the export batch size (\(maxBatch)) must be between 1 and the queue size (\(maxQueueSize)); using \(min(max(1, maxBatch), maxQueueSize))"
       )

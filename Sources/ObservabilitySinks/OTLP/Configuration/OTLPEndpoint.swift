@@ -62,6 +62,10 @@ package struct OTLPEndpoint: Hashable, Sendable, CustomStringConvertible {
       }
     } else if rest.hasPrefix("unix:") {
       try Self.refuseInvalidCharacters(in: rest, host: false, text: text)
+      // The core accepts `unix:` and `unix:///` at channel creation and fails every call.
+      guard rest.dropFirst("unix:".count).contains(where: { $0 != "/" }) else {
+        throw .invalidEndpoint(text, "a unix: endpoint needs a socket path, e.g. unix:///run/otel.sock")
+      }
       target = String(rest)
       host = "localhost"
       schemeWantsTLS = nil

@@ -115,8 +115,21 @@ public struct OTLPHeader: Hashable, Sendable, CustomStringConvertible {
   /// The key with the value masked.
   public var description: String { "\(key)=<redacted>" }
 
-  /// Why gRPC would refuse this header (naming the key, never the value); `nil` when it is fine.
-  package var problem: String? { MetadataValidation.problem(key: key, value: value) }
+  /// Why the header would not be sent as given (naming the key, never the value): gRPC refuses it,
+  /// or the exporter sets it itself; `nil` when it is fine.
+  package var problem: String? {
+    if Self.setByTheExporter.contains(key) {
+      return
+        "header \(String(reflecting: key)) is set by the exporter itself (gRPC drops it, OTLP/HTTP would send it twice)"
+    }
+    return MetadataValidation.problem(key: key, value: value)
+  }
+
+  /// Keys the transports own: the gRPC core drops them silently, and the OTLP/HTTP exporter sends
+  /// its own (framing, the protobuf content type, its user agent).
+  private static let setByTheExporter: Set<String> = [
+    "te", "content-type", "user-agent", "content-encoding", "content-length",
+  ]
 }
 
 /// The wire protocol of an OTLP exporter.

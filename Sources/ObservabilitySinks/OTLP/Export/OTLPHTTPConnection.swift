@@ -78,12 +78,19 @@ final class OTLPHTTPConnection: OTLPConnection {
       url: endpoint.url, body: body, contentType: "application/x-protobuf", headers: headers,
       gzipped: gzip && body != request)
     var attempt = 1
+    var previousReason: String?
     while true {
       let answer = connection.send(post, deadline: deadline)
-      let verdict = Self.verdict(answer)
+      var verdict = Self.verdict(answer)
+      // Shut down while retrying: the reason the retries were for is the one worth keeping.
+      if answer.failure == .cancelled, let previousReason {
+        verdict = .final(
+          "CANCELLED: the exporter is shut down, retrying after: \(previousReason)", serviceMissing: false)
+      }
       guard case .retry(let reason, let serverDelay) = verdict, attempt < retry.maxAttempts else {
         return Self.outcome(verdict, attempts: attempt)
       }
+      previousReason = reason
       let delay = retry.delay(afterAttempt: attempt, serverDelay: serverDelay)
       // Not enough time left to wait and try again, or shut down meanwhile: this answer is final.
       guard delay < deadline.remaining, closed.wait(until: Deadline(after: delay)) == nil else {
