@@ -23,15 +23,21 @@ func playRuns(_ sink: OpenTelemetrySink, runs: Int, steps: Int, prefix: String =
 
 @Suite("OTLP/gRPC export to a real receiver (official opentelemetry-proto decoder)", .serialized)
 struct OTLPExportTests {
-  @Test(arguments: ["doc3", "failing", "missing", "types", "edges"])
+  /// The shared scenarios, and span-limit ones (whose dropped counts only the wire carries).
+  @Test(arguments: [
+    "doc3", "failing", "missing", "types", "edges", "sdk/attribute-count-1", "sdk/span-event-count-1",
+    "sdk/event-attribute-count-0", "sdk/attribute-value-length-edges", "sdk/value-length-span-over-global",
+  ])
   func goldenScenariosMatchTheReferenceOverTheWire(scenario: String) throws {
     let receiver = try OTLPTestReceiver()
     defer { receiver.stop() }
     let script = try HookScript(json: try fixture("golden/\(scenario)/script.json"))
     let golden = try JSONValue(parsing: try fixture("golden/\(scenario)/normalized.json"))
-    let sink = OpenTelemetrySink.fromEnvironment([
-      "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
-    ])
+    let limits = SDKScenario.all.first { "sdk/\($0.name)" == scenario }?.environment ?? [:]
+    let sink = OpenTelemetrySink.fromEnvironment(
+      limits.merging(["DSPY_RLM_OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint]) {
+        $1
+      })
     #expect(sink.status().detail == receiver.endpoint)
     _ = HookScriptPlayer(sleepScale: 0.05).play(script, on: sink)
     #expect(sink.syncShutdown(timeout: .seconds(20)))

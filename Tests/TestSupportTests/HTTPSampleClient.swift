@@ -45,26 +45,12 @@ func sendHTTP(port: Int, _ arguments: [String] = []) throws -> HTTPSampleResult 
 
 /// Runs a Python client script of the repository and parses the JSON object of its last stdout line.
 func runPythonClient(_ script: String, _ arguments: [String]) throws -> [String: Any] {
-  let process = Process()
-  let python = PythonProcess.python
-  let fullArguments = [PythonProcess.repositoryRoot.appendingPathComponent(script).path] + arguments
-  if python.contains("/") {
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = fullArguments
-  } else {
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python] + fullArguments
-  }
-  let stdout = Pipe()
-  process.standardOutput = stdout
-  try process.run()
-  let data = stdout.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  let lastLine = String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
-  guard process.terminationStatus == 0,
+  let result = try PythonScriptResult.run(script, arguments)
+  let lastLine = result.output.split(separator: "\n").last.map(String.init) ?? ""
+  guard result.status == 0,
     let object = try? JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any]
   else {
-    throw SampleClientError(output: lastLine, status: process.terminationStatus)
+    throw SampleClientError(output: lastLine, status: result.status)
   }
   return object
 }

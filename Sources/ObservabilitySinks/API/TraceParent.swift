@@ -12,12 +12,20 @@ public struct TraceParent: Hashable, Sendable {
   public var spanID: SpanData.SpanID
   /// The W3C `tracestate` to carry on, empty when none.
   public var traceState: String
+  /// The `sampled` trace flag: whether the caller records this trace. Under the parent-based
+  /// samplers (the default) a run under an unsampled parent is not recorded either.
+  ///
+  /// Specification: W3C Trace Context, *trace-flags* (`sampled`); Tracing SDK, *ParentBased*.
+  public var isSampled: Bool
 
   /// Creates a parent from its ids.
-  public init(traceID: SpanData.TraceID, spanID: SpanData.SpanID, traceState: String = "") {
+  public init(
+    traceID: SpanData.TraceID, spanID: SpanData.SpanID, traceState: String = "", isSampled: Bool = true
+  ) {
     self.traceID = traceID
     self.spanID = spanID
     self.traceState = traceState
+    self.isSampled = isSampled
   }
 
   /// Parses W3C `traceparent` and `tracestate` header values; throws when `traceparent` is not
@@ -38,7 +46,13 @@ public struct TraceParent: Hashable, Sendable {
     self.init(
       traceID: SpanData.TraceID(hex: traceBytes) ?? .invalid,
       spanID: SpanData.SpanID(hex: spanBytes) ?? SpanData.SpanID(0),
-      traceState: context.traceStateHeaderValue ?? "")
+      traceState: context.traceStateHeaderValue ?? "", isSampled: context.flags.contains(.sampled))
+  }
+
+  /// The W3C `traceparent` header value of this span: version `00`, the ids, and the `sampled`
+  /// flag (`01` or `00`).
+  public var traceparent: String {
+    "00-\(traceID.hex)-\(spanID.hex)-\(isSampled ? "01" : "00")"
   }
 
   /// The parent from the `TRACEPARENT` / `TRACESTATE` environment variables (the OpenTelemetry

@@ -26,3 +26,19 @@ extension OpenTelemetrySink {
     )
   }
 }
+
+/// Creates the sink from the process environment: the entry point of the reference's
+/// `create_otel_sink_from_env()` and of the package's design card, the same sink as
+/// ``OpenTelemetrySink/fromEnvironment()``.
+///
+/// It reads `DSPY_RLM_OTEL_ENABLED` (default false), `OTEL_EXPORTER_OTLP_ENDPOINT` (default none),
+/// `OTEL_SERVICE_NAME` (default `rlm-code`), `DSPY_RLM_OTEL_METRICS_ENABLED` (default true), and
+/// every standard `OTEL_*` variable (see <doc:Configuration>).
+///
+/// ```swift
+/// let sink = createOtelSinkFromEnv()
+/// let observability = RLMObservability(sinks: [sink])
+/// ```
+public func createOtelSinkFromEnv() -> OpenTelemetrySink {
+  OpenTelemetrySink.fromEnvironment()
+}

@@ -12,6 +12,46 @@ package enum EnvironmentValues {
     return ["1", "true", "yes", "on"].contains(pythonStrip(value).lowercased())
   }
 
+  /// Python's `int(text)` for a decimal text (after trimming): an optional sign, ASCII digits with
+  /// single underscores between them; saturating at the bounds of `Int`. `nil` when not a number.
+  static func pythonInt(_ text: String) -> Int? {
+    var digits = Substring(text)
+    var negative = false
+    if let sign = digits.first, sign == "+" || sign == "-" {
+      negative = sign == "-"
+      digits = digits.dropFirst()
+    }
+    guard let first = digits.first, first.isASCII, first.isNumber, digits.last?.isNumber == true,
+      !digits.contains("__")
+    else { return nil }
+    var value = 0
+    for character in digits where character != "_" {
+      guard character.isASCII, let digit = character.wholeNumberValue else { return nil }
+      let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+      let (sum, overflow2) = times.addingReportingOverflow(digit)
+      if overflow || overflow2 { return negative ? Int.min : Int.max }
+      value = sum
+    }
+    return negative ? -value : value
+  }
+
+  /// Python's `float(text)` (after trimming) for the decimal forms it accepts, with `inf`, `nan`
+  /// and underscores between digits; `nil` for anything else (Python raises `ValueError`).
+  static func pythonFloat(_ text: String) -> Double? {
+    // Swift also reads hexadecimal floats, which Python's float() refuses.
+    guard !text.isEmpty, !text.lowercased().contains("x"), !text.contains("__"),
+      !text.hasPrefix("_"), !text.hasSuffix("_")
+    else { return nil }
+    let scalars = Array(text.unicodeScalars)
+    for (index, scalar) in scalars.enumerated() where scalar == "_" {
+      // An underscore only between two digits.
+      let before = scalars[index - 1].properties.numericType != nil
+      let after = index + 1 < scalars.count && scalars[index + 1].properties.numericType != nil
+      guard before && after else { return nil }
+    }
+    return Double(text.filter { $0 != "_" })
+  }
+
   /// Python's `str.strip()` with no argument: drops leading and trailing characters for which
   /// `str.isspace()` is true (Unicode White_Space plus the ASCII separators U+001C–U+001F).
   static func pythonStrip(_ text: String) -> String {
@@ -70,6 +110,18 @@ struct EnvironmentReader {
     guard let value = text(name) else { return nil }
     guard let number = Int(value), number > 0 else {
       warn(name, value, "expected a whole number above 0; using the default")
+      return nil
+    }
+    return number
+  }
+
+  /// A limit: a whole number, 0 or more, read as Python's `int()` reads it after `strip()` (a
+  /// sign, digits, single underscores between digits); beyond `Int.max`, `Int.max`. Anything else
+  /// warns and leaves the limit unset, as the specification asks (the reference's SDK fails).
+  func limit(_ name: String) -> Int? {
+    guard let value = text(name) else { return nil }
+    guard let number = EnvironmentValues.pythonInt(value), number >= 0 else {
+      warn(name, value, "expected a whole number, 0 or more; the limit is not set")
       return nil
     }
     return number

@@ -72,6 +72,17 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   ///
   /// Specification: Metrics SDK, *Periodic exporting MetricReader* (`exportTimeoutMillis`).
   public var metricExportTimeout: Duration?
+  /// Which traces are recorded and exported (`OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`;
+  /// default ``TraceSampler/default``, the caller's decision else every trace). Metrics count
+  /// every run whatever the sampler says.
+  ///
+  /// Specification: Tracing SDK, *Sampling*; SDK environment variables, `OTEL_TRACES_SAMPLER`.
+  public var sampler: TraceSampler?
+  /// Bounds on each span's attributes, events and links; a limit left `nil` here takes its
+  /// `OTEL_*_LIMIT` variable, else the SDK's default (128 entries, values whole).
+  ///
+  /// Specification: Tracing SDK, *Span Limits*; SDK environment variables, *Attribute Limits*.
+  public var spanLimits = SpanLimits()
   /// Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES` adds to them); `service.name` from
   /// the sink wins.
   ///

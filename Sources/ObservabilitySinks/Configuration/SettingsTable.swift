@@ -151,6 +151,32 @@ enum SettingsTable {
   static let metricExportTimeout = EnvironmentSetting<Duration>(
     name: "OTEL_METRIC_EXPORT_TIMEOUT", isPerSignal: false, defaultDescription: "30000"
   ) { reader, name in reader.milliseconds(name, allowZero: true) }
+  static let sampler = EnvironmentSetting<String>(
+    name: "OTEL_TRACES_SAMPLER", isPerSignal: false, defaultDescription: "parentbased_always_on"
+  ) { reader, name in reader.text(name) }
+  static let samplerArgument = EnvironmentSetting<String>(
+    name: "OTEL_TRACES_SAMPLER_ARG", isPerSignal: false, defaultDescription: "1.0 for the ratio samplers"
+  ) { reader, name in reader.text(name) }
+  static let attributeCountLimit = limit("OTEL_ATTRIBUTE_COUNT_LIMIT", "128")
+  static let attributeValueLengthLimit = limit("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "no limit")
+  static let spanAttributeCountLimit = limit(
+    "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT, else 128")
+  static let spanAttributeValueLengthLimit = limit(
+    "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")
+  static let spanEventCountLimit = limit("OTEL_SPAN_EVENT_COUNT_LIMIT", "128")
+  static let spanLinkCountLimit = limit("OTEL_SPAN_LINK_COUNT_LIMIT", "128")
+  static let eventAttributeCountLimit = limit(
+    "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT, else 128")
+  static let linkAttributeCountLimit = limit(
+    "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT, else 128")
+
+  private static func limit(_ name: String, _ defaultDescription: String) -> EnvironmentSetting<Int> {
+    EnvironmentSetting(name: name, isPerSignal: false, defaultDescription: defaultDescription) {
+      reader, name in
+      reader.limit(name)
+    }
+  }
+
   static let traceparent = EnvironmentSetting<String>(
     name: "TRACEPARENT", isPerSignal: false, defaultDescription: "none"
   ) { reader, name in reader.text(name) }
@@ -167,7 +193,10 @@ enum SettingsTable {
       tracesExporter.names, metricsExporter.names, resourceAttributes.names, scheduleDelay.names,
       exportTimeout.names, maxQueueSize.names, maxExportBatchSize.names, metricExportInterval.names,
       metricExportTimeout.names, traceparent.names, tracestate.names, conventions.names, semconvOptIn.names,
-      captureMessageContent.names, loadBalancing.names,
+      captureMessageContent.names, loadBalancing.names, sampler.names, samplerArgument.names,
+      attributeCountLimit.names, attributeValueLengthLimit.names, spanAttributeCountLimit.names,
+      spanAttributeValueLengthLimit.names, spanEventCountLimit.names, spanLinkCountLimit.names,
+      eventAttributeCountLimit.names, linkAttributeCountLimit.names,
     ]
     return settings.flatMap { $0 }
   }

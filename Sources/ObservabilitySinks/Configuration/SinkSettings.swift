@@ -15,6 +15,8 @@ package struct SinkSettings {
   var environment: [String: String]
   var conventions: LLMConventions
   var captureMessageContent: Bool
+  /// Which traces are recorded; see ``OpenTelemetrySinkConfiguration/sampler``.
+  var sampler: TraceSampler
 
   package init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
     self.environment = configuration.environment ?? ProcessEnvironment.current()
@@ -116,6 +118,41 @@ package struct SinkSettings {
     pipeline.conventions = conventions
     captureMessageContent =
       configuration.captureMessageContent ?? environment[SettingsTable.captureMessageContent] ?? false
+    sampler = Self.sampler(configuration.sampler, environment)
+    pipeline.spanLimits = Self.spanLimits(configuration.spanLimits, environment)
+  }
+
+  /// The sampler: code (a ratio outside 0...1 warns and is 1), else the variables, else the default.
+  private static func sampler(_ code: TraceSampler?, _ environment: EnvironmentReader) -> TraceSampler {
+    guard let code else { return SamplerSetting.read(environment) }
+    return SamplerSetting.checked(code, logger: environment.logger)
+  }
+
+  /// The span limits: each one set in code (a negative one warns and is unset), else its variable.
+  private static func spanLimits(_ code: SpanLimits, _ environment: EnvironmentReader) -> ResolvedSpanLimits {
+    func checked(_ value: Int?, _ name: String) -> Int? {
+      guard let value, value < 0 else { return value }
+      environment.logger.warning("spanLimits.\(name) (\(value)) is negative; the limit is not set")
+      return nil
+    }
+    let fromCode = SpanLimits(
+      attributeCount: checked(code.attributeCount, "attributeCount"),
+      attributeValueLength: checked(code.attributeValueLength, "attributeValueLength"),
+      spanAttributeCount: checked(code.spanAttributeCount, "spanAttributeCount"),
+      spanAttributeValueLength: checked(code.spanAttributeValueLength, "spanAttributeValueLength"),
+      eventCount: checked(code.eventCount, "eventCount"), linkCount: checked(code.linkCount, "linkCount"),
+      eventAttributeCount: checked(code.eventAttributeCount, "eventAttributeCount"),
+      linkAttributeCount: checked(code.linkAttributeCount, "linkAttributeCount"))
+    let fromEnvironment = SpanLimits(
+      attributeCount: environment[SettingsTable.attributeCountLimit],
+      attributeValueLength: environment[SettingsTable.attributeValueLengthLimit],
+      spanAttributeCount: environment[SettingsTable.spanAttributeCountLimit],
+      spanAttributeValueLength: environment[SettingsTable.spanAttributeValueLengthLimit],
+      eventCount: environment[SettingsTable.spanEventCountLimit],
+      linkCount: environment[SettingsTable.spanLinkCountLimit],
+      eventAttributeCount: environment[SettingsTable.eventAttributeCountLimit],
+      linkAttributeCount: environment[SettingsTable.linkAttributeCountLimit])
+    return fromCode.merged(over: fromEnvironment).resolved
   }
 
   /// Enough for any plausible number of runs in flight in one process (runs are LLM-driven loops of

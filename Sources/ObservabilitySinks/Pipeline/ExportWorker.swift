@@ -164,7 +164,9 @@ final class ExportWorker: Sendable {
     var start = 0
     while start < spare.count {
       let end = min(start + queue.batchSize, spare.count)
-      let batch = spare[start..<end].map { $0.spanData(conventions: settings.conventions) }
+      let batch = spare[start..<end].map {
+        $0.spanData(conventions: settings.conventions).limited(by: settings.spanLimits)
+      }
       start = end
       let timeout = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
       guard let pipelined else {

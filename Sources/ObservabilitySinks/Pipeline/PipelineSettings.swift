@@ -10,6 +10,8 @@ struct PipelineSettings: Sendable {
   var problemLogInterval: Duration = .seconds(30)
   /// The LLM-observability conventions applied as records become spans.
   var conventions: LLMConventions = []
+  /// The span limits applied as records become spans.
+  var spanLimits = ResolvedSpanLimits.defaults
 
   /// The largest span queue a sink keeps (2²⁰ spans, a few hundred MB when full); larger settings
   /// are clamped with a warning. A bound, not an allocation: the queue grows only as spans wait.

@@ -28,12 +28,16 @@ final class ActiveRun {
   let labels: RunLabels?
   /// The span of the already ended run that started this one.
   let parentRunSpan: RecentRun?
+  /// Whether the sampler kept the run's trace: an unsampled run counts in the metrics and makes
+  /// no span.
+  let isSampled: Bool
 
   init(
     runID: String, identity: SpanIdentity, startTime: UInt64, task: String, environment: String,
     params: RunParams, paramTypes: RunAttributeTypes? = nil, treeRoot: ActiveRun? = nil,
-    parentRunSpan: RecentRun? = nil
+    parentRunSpan: RecentRun? = nil, isSampled: Bool = true
   ) {
+    self.isSampled = isSampled
     self.runID = runID
     self.identity = identity
     self.startTime = startTime

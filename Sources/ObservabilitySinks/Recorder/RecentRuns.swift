@@ -12,9 +12,11 @@ struct RecentRuns {
     self.capacity = max(0, capacity)
   }
 
-  mutating func remember(runID: String, identity: SpanIdentity) {
+  mutating func remember(runID: String, run ended: ActiveRun) {
     guard capacity > 0 else { return }
-    let run = RecentRun(traceID: identity.traceID, spanID: identity.spanID)
+    let run = RecentRun(
+      traceID: ended.identity.traceID, spanID: ended.identity.spanID, traceState: ended.identity.traceState,
+      isSampled: ended.isSampled)
     if ring.count < capacity {
       ring.append((runID, run))
     } else {
@@ -36,4 +38,6 @@ struct RecentRuns {
 struct RecentRun: Hashable, Sendable {
   var traceID: SpanData.TraceID
   var spanID: SpanData.SpanID
+  var traceState: String
+  var isSampled: Bool
 }

@@ -10,14 +10,17 @@ package final class RunRecorder: Sendable {
   private let queue: SpanQueue?
   /// Whether model calls keep their prompt and response.
   private let captureMessageContent: Bool
+  /// Which traces are recorded; decided once per trace, at its top run.
+  private let sampler: TraceSampler
   let counters: SinkCounters
 
   init(
     queue: SpanQueue?, counters: SinkCounters, metricsEnabled: Bool, cardinalityLimit: Int,
     recentRunCapacity: Int, maxActiveRuns: Int, genAIMetrics: Bool = false,
-    captureMessageContent: Bool = false
+    captureMessageContent: Bool = false, sampler: TraceSampler = .default
   ) {
     self.queue = queue
+    self.sampler = sampler
     self.counters = counters
     self.captureMessageContent = captureMessageContent
     state = LockedValue(
@@ -40,9 +43,12 @@ package final class RunRecorder: Sendable {
           traceID: parentRun.identity.traceID, spanID: state.ids.nextSpanID(),
           parentSpanID: parentRun.stepInProgressID(&state.ids), flags: SpanData.localParentFlags,
           traceState: parentRun.identity.traceState)
+        // Its parent's decision: what every built-in sampler gives for a span of a sampled or
+        // unsampled local parent in the same trace.
         run = ActiveRun(
           runID: runID, identity: identity, startTime: now, task: task, environment: environment,
-          params: params, paramTypes: paramTypes, treeRoot: parentRun.treeRoot ?? parentRun)
+          params: params, paramTypes: paramTypes, treeRoot: parentRun.treeRoot ?? parentRun,
+          isSampled: parentRun.isSampled)
       } else {
         let identity = SpanIdentity(
           traceID: parent?.traceID ?? state.ids.nextTraceID(), spanID: state.ids.nextSpanID(),
@@ -52,19 +58,21 @@ package final class RunRecorder: Sendable {
         run = ActiveRun(
           runID: runID, identity: identity, startTime: now, task: task, environment: environment,
           params: params, paramTypes: paramTypes,
-          parentRunSpan: params.parentRunID.flatMap { state.recent.run($0) })
+          parentRunSpan: params.parentRunID.flatMap { state.recent.run($0) },
+          isSampled: sampler.isSampled(traceID: identity.traceID, parent: parent))
       }
+      if !run.isSampled { state.runsNotSampled += 1 }
       let (replaced, evicted) = state.runs.insert(run)
       state.instruments?.runsCell(environment: environment, now: now).add(1)
       if let replaced {
         state.runsSuperseded += 1
-        return replaced.ended(at: now, ending: .superseded)
+        return replaced.isSampled ? replaced.ended(at: now, ending: .superseded) : nil
       }
       guard let evicted else { return nil }
       // The oldest run pushed out by the bound: it ends now, with ERROR, and is exported.
-      state.recent.remember(runID: evicted.runID, identity: evicted.identity)
+      state.recent.remember(runID: evicted.runID, run: evicted)
       counters.runsEvicted.wrappingAdd(1, ordering: .relaxed)
-      return evicted.ended(at: now, ending: .evicted(limit: state.runs.limit))
+      return evicted.isSampled ? evicted.ended(at: now, ending: .evicted(limit: state.runs.limit)) : nil
     }
     if let ended { finish(ended) }
   }
@@ -78,6 +86,12 @@ package final class RunRecorder: Sendable {
       guard let run = state.runs[runID] else { return nil }
       let start = run.lastStepEnd
       run.lastStepEnd = now
+      guard run.isSampled else {
+        // Metrics count every run; an unsampled one makes no span.
+        run.stepInProgress = nil
+        state.instruments?.recordStep(run: run, runID: runID, reward: event.reward, now: now)
+        return nil
+      }
       let spanID = run.stepInProgress ?? state.ids.nextSpanID()
       run.stepInProgress = nil
       let identity = SpanIdentity(
@@ -103,6 +117,12 @@ package final class RunRecorder: Sendable {
     }
     let record = state.withLock { state -> LLMCallSpanRecord? in
       guard let run = state.runs[runID] else { return nil }
+      guard run.isSampled else {
+        (run.treeRoot ?? run).modelCallsReported = true
+        let seconds = Double(endTime &- min(startTime, endTime)) / 1e9
+        state.instruments?.models.record(call, durationSeconds: seconds, now: endTime)
+        return nil
+      }
       let identity = SpanIdentity(
         traceID: run.identity.traceID, spanID: state.ids.nextSpanID(),
         parentSpanID: run.stepInProgressID(&state.ids), flags: SpanData.localParentFlags,
@@ -125,7 +145,7 @@ package final class RunRecorder: Sendable {
     let now = time ?? UnixClock.now()
     let ended = state.withLock { state -> ActiveRun.Ended? in
       guard let run = state.runs.remove(runID) else { return nil }
-      state.recent.remember(runID: runID, identity: run.identity)
+      state.recent.remember(runID: runID, run: run)
       // The top of a recursion counts the tree's usage, as the runtime sums it there, unless
       // its model calls were counted one by one.
       if let usage = result.usage, run.treeRoot == nil, !run.modelCallsReported {
@@ -139,7 +159,7 @@ package final class RunRecorder: Sendable {
         ).record(
           duration, bounds: instruments.bounds)
       }
-      return run.ended(at: now, ending: .finished(result, runPath: runPath))
+      return run.isSampled ? run.ended(at: now, ending: .finished(result, runPath: runPath)) : nil
     }
     if let ended { finish(ended) }
   }
@@ -154,6 +174,21 @@ package final class RunRecorder: Sendable {
     state.withLock { state in state.runs[runID]?.identity.traceID ?? state.recent.traceID(of: runID) }
   }
 
+  /// The span of an active run, else of a recently ended one, as a parent to hand on.
+  func traceParent(of runID: String) -> TraceParent? {
+    state.withLock { state in
+      if let run = state.runs[runID] {
+        return TraceParent(
+          traceID: run.identity.traceID, spanID: run.identity.spanID, traceState: run.identity.traceState,
+          isSampled: run.isSampled)
+      }
+      return state.recent.run(runID).map {
+        TraceParent(
+          traceID: $0.traceID, spanID: $0.spanID, traceState: $0.traceState, isSampled: $0.isSampled)
+      }
+    }
+  }
+
   /// The current metric points; for delta temporality this also starts a new interval. The lock
   /// is held only to read the values; the points are built after.
   func collectMetrics(temporality: AggregationTemporality) -> [MetricData] {
@@ -165,8 +200,10 @@ package final class RunRecorder: Sendable {
   /// The recorder's own counts, read under one lock: runs between start and end, runs replaced
   /// by a second start with the same id, histogram values refused (negative or not finite).
   /// (Runs pushed out by the active-run bound are in ``SinkCounters/runsEvicted``.)
-  var counts: (activeRuns: Int, runsSuperseded: Int, rejectedMetricValues: Int) {
-    state.withLock { ($0.runs.count, $0.runsSuperseded, $0.instruments?.rejectedValues ?? 0) }
+  var counts: (activeRuns: Int, runsSuperseded: Int, rejectedMetricValues: Int, runsNotSampled: Int) {
+    state.withLock {
+      ($0.runs.count, $0.runsSuperseded, $0.instruments?.rejectedValues ?? 0, $0.runsNotSampled)
+    }
   }
 
   private func finish(_ record: SpanRecord) {
@@ -185,4 +222,6 @@ struct RecorderState {
   var recent: RecentRuns
   var instruments: RLMInstruments?
   var runsSuperseded = 0
+  /// Runs the sampler left out (their metrics still count).
+  var runsNotSampled = 0
 }

@@ -82,7 +82,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
         settings: settings, metricsEnabled: metricsEnabled, configuration: configuration, source: source)
       pipeline = try Self.makePipeline(
         selection, settings: settings.pipeline, maxActiveRuns: settings.maxActiveRuns,
-        captureMessageContent: settings.captureMessageContent,
+        captureMessageContent: settings.captureMessageContent, sampler: settings.sampler,
         configuration: configuration, metricsEnabled: metricsEnabled, source: source, counters: counters)
     } catch {
       configuration.logger.warning("OpenTelemetry sink setup failed: \(error)")
@@ -105,7 +105,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// The recorder, and the export thread when there is something to export to.
   private static func makePipeline(
     _ selection: ExporterSelection, settings: PipelineSettings, maxActiveRuns: Int,
-    captureMessageContent: Bool,
+    captureMessageContent: Bool, sampler: TraceSampler,
     configuration: OpenTelemetrySinkConfiguration, metricsEnabled: Bool, source: TelemetrySource,
     counters: SinkCounters
   ) throws(SetupError) -> (recorder: RunRecorder, worker: ExportWorker?) {
@@ -114,7 +114,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
       queue: selection.spanExporter == nil ? nil : queue, counters: counters, metricsEnabled: metricsEnabled,
       cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity,
       maxActiveRuns: maxActiveRuns, genAIMetrics: settings.conventions.contains(.genAI),
-      captureMessageContent: captureMessageContent)
+      captureMessageContent: captureMessageContent, sampler: sampler)
     guard selection.spanExporter != nil || selection.metricExporter != nil else { return (recorder, nil) }
     let worker = ExportWorker(
       queue: queue, spanExporter: selection.spanExporter, metricExporter: selection.metricExporter,
@@ -160,6 +160,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
       status.activeRuns = counts.activeRuns
       status.runsSuperseded = counts.runsSuperseded
       status.metricValuesRejected = counts.rejectedMetricValues
+      status.runsNotSampled = counts.runsNotSampled
     }
     status.metricExportStopped = metricExporter?.stoppedReason
     if spanExporter != nil {
@@ -266,6 +267,17 @@ public final class OpenTelemetrySink: ObservabilitySink {
   /// ``OpenTelemetrySinkConfiguration/recentRunCapacity`` ended runs; otherwise `nil`.
   public func traceID(forRun runID: String) -> String? {
     recorder?.traceID(of: runID)?.hex
+  }
+
+  /// The run's `rlm.run` span as a parent to hand on — to a subprocess's `TRACEPARENT`, an
+  /// outgoing request's `traceparent` header (``TraceParent/traceparent``) — with the run's
+  /// sampling decision in its `sampled` flag, so the callee follows it. Answers for the same runs
+  /// as ``traceID(forRun:)``.
+  ///
+  /// Specification: W3C Trace Context, *traceparent Header*; *Environment Variables as Context
+  /// Propagation Carriers*.
+  public func traceParent(forRun runID: String) -> TraceParent? {
+    recorder?.traceParent(of: runID)
   }
 
   /// Exports everything recorded so far (spans and metrics); `true` when all of it was delivered

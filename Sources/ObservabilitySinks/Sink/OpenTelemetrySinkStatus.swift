@@ -56,6 +56,9 @@ public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
   /// ``OpenTelemetrySinkConfiguration/maxActiveRuns`` were active: the oldest was pushed out, its
   /// span ended with ERROR ("run evicted: more than N active runs") and exported.
   public var runsEvicted = 0
+  /// Runs whose trace the sampler left out (``OpenTelemetrySinkConfiguration/sampler``): they
+  /// made no span, and count in the metrics as every run does.
+  public var runsNotSampled = 0
   /// Why metric export stopped for good (e.g. a trace-only backend), if it did.
   public var metricExportStopped: String?
   /// Runs started and not yet ended.

@@ -88,21 +88,34 @@ enum GoldenNormalizer {
     case .ok: status = ("STATUS_CODE_OK", "")
     case .error(let message): status = ("STATUS_CODE_ERROR", message)
     }
-    return .object([
+    var members: [(key: String, value: JSONValue)] = [
       ("ref", .string(ref)), ("name", .string(span.name)), ("kind", .string(kindName(span.kind))),
       ("parent", parentRef.map { .string($0) } ?? .null), ("attributes", attributes(span.attributes)),
-      (
-        "events",
-        .array(
-          span.events.map {
-            .object([("name", .string($0.name)), ("attributes", attributes($0.attributes))])
-          })
-      ),
+      ("events", .array(span.events.map(event))),
       ("status", .object([("code", .string(status.0)), ("message", .string(status.1))])),
       ("start_le_end", .bool(span.startTimeUnixNano <= span.endTimeUnixNano)),
       ("flags", .string("0x" + String(span.flags, radix: 16))), ("trace_state", .string(span.traceState)),
-      ("links", .int(0)),
-    ])
+      ("links", .int(Int64(span.links.count))),
+    ]
+    // As normalize.py: a dropped count appears only when it is not zero.
+    for (key, count) in [
+      ("dropped_attributes_count", span.droppedAttributesCount),
+      ("dropped_events_count", span.droppedEventsCount),
+      ("dropped_links_count", span.droppedLinksCount),
+    ] where count != 0 {
+      members.append((key, .int(Int64(count))))
+    }
+    return .object(members)
+  }
+
+  private static func event(_ event: SpanData.Event) -> JSONValue {
+    var members: [(key: String, value: JSONValue)] = [
+      ("name", .string(event.name)), ("attributes", attributes(event.attributes)),
+    ]
+    if event.droppedAttributesCount != 0 {
+      members.append(("dropped_attributes_count", .int(Int64(event.droppedAttributesCount))))
+    }
+    return .object(members)
   }
 
   private static func sorted(_ spans: [SpanData]) -> [SpanData] {

@@ -68,23 +68,32 @@ enum ReceivedModel {
       "SPAN_KIND_INTERNAL": .internal, "SPAN_KIND_SERVER": .server, "SPAN_KIND_CLIENT": .client,
       "SPAN_KIND_PRODUCER": .producer, "SPAN_KIND_CONSUMER": .consumer,
     ]
-    return SpanData(
+    var span = SpanData(
       traceID: traceID, spanID: spanID, parentSpanID: parent, name: json["name"] as? String ?? "",
       kind: kinds[json["kind"] as? String ?? ""] ?? .internal,
       startTimeUnixNano: nanos(json["start_time_unix_nano"]),
       endTimeUnixNano: nanos(json["end_time_unix_nano"]), attributes: try attributes(json["attributes"]),
       events: try (json["events"] as? [[String: Any]] ?? []).map {
-        SpanData.Event(
+        var event = SpanData.Event(
           name: $0["name"] as? String ?? "", timeUnixNano: nanos($0["time_unix_nano"]),
           attributes: try attributes($0["attributes"]))
+        event.droppedAttributesCount = $0["dropped_attributes_count"] as? Int ?? 0
+        return event
       }, status: spanStatus,
       links: try (json["links"] as? [[String: Any]] ?? []).map { link in
         guard let traceID = SpanData.TraceID(hex: try hex(link["trace_id"])),
           let spanID = SpanData.SpanID(hex: try hex(link["span_id"]))
         else { throw Malformed(description: "link ids: \(link)") }
-        return SpanData.Link(traceID: traceID, spanID: spanID, attributes: try attributes(link["attributes"]))
+        var decoded = SpanData.Link(
+          traceID: traceID, spanID: spanID, attributes: try attributes(link["attributes"]))
+        decoded.droppedAttributesCount = link["dropped_attributes_count"] as? Int ?? 0
+        return decoded
       }, flags: UInt32(json["flags"] as? Int ?? 0),
       traceState: json["trace_state"] as? String ?? "")
+    span.droppedAttributesCount = json["dropped_attributes_count"] as? Int ?? 0
+    span.droppedEventsCount = json["dropped_events_count"] as? Int ?? 0
+    span.droppedLinksCount = json["dropped_links_count"] as? Int ?? 0
+    return span
   }
 
   private static func metric(_ json: [String: Any]) throws -> MetricData {

@@ -7,6 +7,8 @@ extension SpanData {
     public var timeUnixNano: UInt64
     /// The event's attributes.
     public var attributes: [Attribute]
+    /// Attributes removed by the span limits (``SpanLimits``).
+    public var droppedAttributesCount = 0
 
     /// Creates an event.
     public init(name: String, timeUnixNano: UInt64, attributes: [Attribute]) {

@@ -8,6 +8,8 @@ extension SpanData {
     public var spanID: SpanData.SpanID
     /// What the link means.
     public var attributes: [Attribute]
+    /// Attributes removed by the span limits (``SpanLimits``).
+    public var droppedAttributesCount = 0
 
     /// Creates a link.
     public init(traceID: SpanData.TraceID, spanID: SpanData.SpanID, attributes: [Attribute] = []) {

@@ -30,6 +30,12 @@ public struct SpanData: Hashable, Sendable {
   public var flags: UInt32
   /// The W3C `tracestate` the span carries, empty when there is none.
   public var traceState: String
+  /// Attributes removed by the span limits (``SpanLimits``).
+  public var droppedAttributesCount = 0
+  /// Events removed by the span limits.
+  public var droppedEventsCount = 0
+  /// Links removed by the span limits.
+  public var droppedLinksCount = 0
 
   /// Creates a span.
   public init(

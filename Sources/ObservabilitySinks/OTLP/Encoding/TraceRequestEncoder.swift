@@ -68,6 +68,9 @@ extension ProtobufArena {
     message.pointee.start_time_unix_nano = span.startTimeUnixNano
     message.pointee.end_time_unix_nano = span.endTimeUnixNano
     (message.pointee.n_attributes, message.pointee.attributes) = keyValues(span.attributes)
+    message.pointee.dropped_attributes_count = UInt32(clamping: span.droppedAttributesCount)
+    message.pointee.dropped_events_count = UInt32(clamping: span.droppedEventsCount)
+    message.pointee.dropped_links_count = UInt32(clamping: span.droppedLinksCount)
     if !span.events.isEmpty {
       let pointers = allocate(
         UnsafeMutablePointer<Opentelemetry__Proto__Trace__V1__Span__Event>?.self, count: span.events.count)
@@ -78,6 +81,7 @@ extension ProtobufArena {
         eventMessage.pointee.time_unix_nano = event.timeUnixNano
         eventMessage.pointee.name = bytes(event.name)
         (eventMessage.pointee.n_attributes, eventMessage.pointee.attributes) = keyValues(event.attributes)
+        eventMessage.pointee.dropped_attributes_count = UInt32(clamping: event.droppedAttributesCount)
         pointers[index] = eventMessage
       }
       message.pointee.n_events = span.events.count
@@ -93,6 +97,7 @@ extension ProtobufArena {
         linkMessage.pointee.trace_id = bytes(bigEndian: link.traceID.high, link.traceID.low)
         linkMessage.pointee.span_id = bytes(bigEndian: link.spanID.value)
         (linkMessage.pointee.n_attributes, linkMessage.pointee.attributes) = keyValues(link.attributes)
+        linkMessage.pointee.dropped_attributes_count = UInt32(clamping: link.droppedAttributesCount)
         pointers[index] = linkMessage
       }
       message.pointee.n_links = span.links.count
