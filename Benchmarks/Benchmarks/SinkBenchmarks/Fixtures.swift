@@ -22,8 +22,13 @@ struct SinkVariant: Sendable {
   /// Whether an export thread drains the queue into a (discarding) exporter; otherwise the sink
   /// only records (no queue, no thread).
   var exporting: Bool
+  /// A sampler set in code; `nil` leaves the default (`parentbased_always_on`, every run sampled).
+  var sampler: SamplerChoice? = nil
 
-  var label: String { "metrics \(metrics ? "on" : "off"), \(exporting ? "live exporter" : "no exporter")" }
+  var label: String {
+    let base = "metrics \(metrics ? "on" : "off"), \(exporting ? "live exporter" : "no exporter")"
+    return sampler.map { "\($0.label), \(base)" } ?? base
+  }
 
   static let all = [true, false].flatMap { metrics in
     [true, false].map { SinkVariant(metrics: metrics, exporting: $0) }
@@ -40,6 +45,7 @@ struct SinkVariant: Sendable {
     configuration.maxQueueSize = queue
     configuration.scheduleDelay = .milliseconds(1)
     configuration.metricsExporter = ExporterKind.none
+    configuration.sampler = sampler?.sampler
     if exporting {
       configuration.spanExporter = DiscardingSpanExporter()
     } else {
@@ -48,6 +54,33 @@ struct SinkVariant: Sendable {
     return OpenTelemetrySink(
       enabled: true, serviceName: "rlm-bench", metricsEnabled: metrics, configuration: configuration)
   }
+}
+
+/// A sampler the sampling benchmarks set explicitly. The ratios are 1 and 0 so that every run of a
+/// benchmark gets the same decision (a ratio in between would mix sampled and unsampled runs) while
+/// still taking the ratio code path.
+struct SamplerChoice: Sendable {
+  var sampler: TraceSampler
+  /// Whether a new top run (no parent) is sampled under `sampler`.
+  var samples: Bool
+
+  /// "sampled, traceidratio 1.0", "not sampled, always_off", ...
+  var label: String {
+    let name: String
+    switch sampler {
+    case .traceIDRatio(let ratio): name = "traceidratio \(ratio)"
+    case .parentBased(.traceIDRatio(let ratio)): name = "parentbased_traceidratio \(ratio)"
+    default: name = sampler.description
+    }
+    return "\(samples ? "sampled" : "not sampled"), \(name)"
+  }
+
+  static let all = [
+    SamplerChoice(sampler: .traceIDRatio(1), samples: true),
+    SamplerChoice(sampler: .parentBased(root: .traceIDRatio(1)), samples: true),
+    SamplerChoice(sampler: .alwaysOff, samples: false),
+    SamplerChoice(sampler: .parentBased(root: .traceIDRatio(0)), samples: false),
+  ]
 }
 
 /// One long-lived sink per variant (created on first use, outside any measurement), each with one
@@ -71,10 +104,28 @@ enum Sinks {
     return sink
   }
 
+  /// Per sampler (and conventions), the same set of sinks with that sampler, made when a benchmark
+  /// first asks for it: every variant, so that a sampling row runs beside as many idle export
+  /// threads as the row it is compared with (each benchmark is its own process).
+  private static let samplingSinks = Mutex<[String: [OpenTelemetrySink]]>([:])
+
   static func sink(for variant: SinkVariant, conventions: LLMConventions = []) -> OpenTelemetrySink {
     let index =
       SinkVariant.all.firstIndex { $0.metrics == variant.metrics && $0.exporting == variant.exporting } ?? 0
-    return conventions.isEmpty ? sinks[index] : conventionSinks[index]
+    guard let sampler = variant.sampler else {
+      return conventions.isEmpty ? sinks[index] : conventionSinks[index]
+    }
+    let key = "\(sampler.label), conventions \(conventions.isEmpty ? "none" : "\(conventions)")"
+    return samplingSinks.withLock { cache in
+      if let made = cache[key] { return made[index] }
+      let made = SinkVariant.all.map { other in
+        var other = other
+        other.sampler = sampler
+        return makeSink(other, conventions: conventions)
+      }
+      cache[key] = made
+      return made[index]
+    }
   }
 }
 

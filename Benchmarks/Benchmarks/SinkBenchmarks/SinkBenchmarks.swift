@@ -2,6 +2,7 @@
 // span, and end-to-end export throughput. Run from the repository root:
 //   swift package --package-path Benchmarks benchmark
 //   swift package --package-path Benchmarks benchmark --filter "onStep.*"
+//   swift package --package-path Benchmarks benchmark --filter '^on(Step|RunStart|RunEnd) \((not )?sampled.*'
 // End-to-end export over OTLP/gRPC runs when SINK_BENCH_ENDPOINT names a receiver, e.g.
 //   SINK_BENCH_ENDPOINT=http://127.0.0.1:4317 swift package --package-path Benchmarks benchmark
 import Benchmark
@@ -25,30 +26,12 @@ let benchmarks: @Sendable () -> Void = {
   endToEndBenchmarks()
 }
 
-/// `onRunStart`, `onStep`, `onRunEnd`, `onLLMCall` and a child run's `onRunStart` for every variant;
-/// 1000 calls per iteration (figures are per call).
+/// `onRunStart`, `onStep`, `onRunEnd`, `onLLMCall` and a child run's `onRunStart` for every variant,
+/// and the first three under explicit samplers; 1000 calls per iteration (figures are per call).
 func hookBenchmarks() {
   for variant in SinkVariant.all {
-    Benchmark("onStep (\(variant.label))") { benchmark in
-      let sink = Sinks.sink(for: variant)
-      let event = Inputs.step
-      benchmark.startMeasurement()
-      for _ in benchmark.scaledIterations {
-        sink.onStep(runID: Sinks.stepRunID, event: event, cumulativeReward: 1)
-      }
-    }
-
-    Benchmark("onRunStart (\(variant.label))") { benchmark in
-      let sink = Sinks.sink(for: variant)
-      let prefix = String(UInt32.random(in: .min ... .max), radix: 16) + "-"
-      let ids = benchmark.scaledIterations.map { prefix + String($0) }
-      benchmark.startMeasurement()
-      for id in ids {
-        sink.onRunStart(runID: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
-      }
-      benchmark.stopMeasurement()
-      for id in ids { sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/r.jsonl") }
-    }
+    onStepBenchmark(variant)
+    onRunStartBenchmark(variant)
 
     Benchmark("onStep with usage (\(variant.label))") { benchmark in
       let sink = Sinks.sink(for: variant)
@@ -97,16 +80,60 @@ func hookBenchmarks() {
       for id in ids { sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/r.jsonl") }
     }
 
-    Benchmark("onRunEnd (\(variant.label))") { benchmark in
-      let sink = Sinks.sink(for: variant)
-      let prefix = String(UInt32.random(in: .min ... .max), radix: 16) + "-"
-      let ids = benchmark.scaledIterations.map { prefix + String($0) }
-      for id in ids {
-        sink.onRunStart(runID: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
-      }
-      benchmark.startMeasurement()
-      for id in ids { sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/r.jsonl") }
+    onRunEndBenchmark(variant)
+  }
+
+  // The same three hooks with a sampler set in code, metrics on (the realistic case), beside the
+  // rows above (default sampler) for comparison: a sampled run takes the sampler's ratio path at
+  // onRunStart, an unsampled one also skips building and queueing every span record.
+  for sampler in SamplerChoice.all {
+    for exporting in [true, false] {
+      let variant = SinkVariant(metrics: true, exporting: exporting, sampler: sampler)
+      onStepBenchmark(variant)
+      onRunStartBenchmark(variant)
+      onRunEndBenchmark(variant)
     }
+  }
+}
+
+/// Steps of the variant's long-lived run (``Sinks/stepRunID``).
+func onStepBenchmark(_ variant: SinkVariant) {
+  Benchmark("onStep (\(variant.label))") { benchmark in
+    let sink = Sinks.sink(for: variant)
+    let event = Inputs.step
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+      sink.onStep(runID: Sinks.stepRunID, event: event, cumulativeReward: 1)
+    }
+  }
+}
+
+/// New top runs (each decided by the sampler), ended outside the measurement.
+func onRunStartBenchmark(_ variant: SinkVariant) {
+  Benchmark("onRunStart (\(variant.label))") { benchmark in
+    let sink = Sinks.sink(for: variant)
+    let prefix = String(UInt32.random(in: .min ... .max), radix: 16) + "-"
+    let ids = benchmark.scaledIterations.map { prefix + String($0) }
+    benchmark.startMeasurement()
+    for id in ids {
+      sink.onRunStart(runID: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+    }
+    benchmark.stopMeasurement()
+    for id in ids { sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/r.jsonl") }
+  }
+}
+
+/// Ends of runs started outside the measurement.
+func onRunEndBenchmark(_ variant: SinkVariant) {
+  Benchmark("onRunEnd (\(variant.label))") { benchmark in
+    let sink = Sinks.sink(for: variant)
+    let prefix = String(UInt32.random(in: .min ... .max), radix: 16) + "-"
+    let ids = benchmark.scaledIterations.map { prefix + String($0) }
+    for id in ids {
+      sink.onRunStart(runID: id, task: Inputs.task, environment: Inputs.environment, params: Inputs.params)
+    }
+    benchmark.startMeasurement()
+    for id in ids { sink.onRunEnd(runID: id, result: Inputs.result, runPath: "runs/r.jsonl") }
   }
 }
 

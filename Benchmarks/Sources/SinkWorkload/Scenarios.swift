@@ -22,6 +22,9 @@ struct WorkloadOptions {
   var seconds = 3.0
   var neverEnd = false
   var maxActiveRuns: Int?
+  /// `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG` for the sink (`nil`: the default sampler).
+  var sampler: String?
+  var samplerArgument: String?
 }
 
 /// Builds the sink under test: OTLP to `endpoint` (or an in-memory exporter), everything else at
@@ -32,6 +35,9 @@ func makeSink(_ options: WorkloadOptions) -> OpenTelemetrySink {
   var configuration = OpenTelemetrySinkConfiguration()
   configuration.environment =
     options.otlpProtocol == "grpc" ? [:] : ["OTEL_EXPORTER_OTLP_PROTOCOL": options.otlpProtocol]
+  // Through the variables, as a user sets the sampler (and as the Python SDK reads it).
+  configuration.environment?["OTEL_TRACES_SAMPLER"] = options.sampler
+  configuration.environment?["OTEL_TRACES_SAMPLER_ARG"] = options.samplerArgument
   configuration.exitFlushTimeout = nil
   configuration.maxQueueSize = options.queue
   configuration.maxExportBatchSize = options.batch
@@ -52,6 +58,7 @@ func statusJSON(_ status: OpenTelemetrySinkStatus) -> JSON {
     ("spans_dropped", .int(status.spansDropped)), ("spans_failed", .int(status.spansFailed)),
     ("spans_rejected", .int(status.spansRejected)), ("spans_pending", .int(status.spansPending)),
     ("export_failures", .int(status.exportFailures)), ("metric_exports", .int(status.metricExports)),
+    ("runs_not_sampled", .int(status.runsNotSampled)),
     ("last_error", status.lastError.map(JSON.string) ?? .null),
   ])
 }

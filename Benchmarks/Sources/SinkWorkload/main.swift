@@ -13,6 +13,8 @@
 //              --never-end      (longrun) runs are started and stepped but never ended, as by a
 //                               runtime that crashes mid-run
 //              --max-active-runs N  the sink's active-run bound (default: the sink's, 10,000)
+//              --sampler NAME [--sampler-arg X]  OTEL_TRACES_SAMPLER (and _ARG) for the sink, e.g.
+//                               always_off, parentbased_traceidratio --sampler-arg 0.1
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -24,7 +26,7 @@ func usage(_ message: String) -> Never {
     "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained|longrun [--endpoint URL] "
     + "[--protocol grpc|http/protobuf] [--in-memory] "
     + "[--no-metrics] [--runs N] [--steps N] [--active-runs N] [--queue N] [--batch N] [--seconds S] "
-    + "[--never-end] [--max-active-runs N]\n"
+    + "[--never-end] [--max-active-runs N] [--sampler NAME] [--sampler-arg X]\n"
   var bytes = Array(text.utf8)
   _ = write(2, &bytes, bytes.count)
   exit(2)
@@ -60,6 +62,8 @@ while let flag = arguments.popFirst() {
   case "--batch": options.batch = integer()
   case "--never-end": options.neverEnd = true
   case "--max-active-runs": options.maxActiveRuns = integer()
+  case "--sampler": options.sampler = value()
+  case "--sampler-arg": options.samplerArgument = value()
   case "--seconds":
     guard let seconds = Double(value()), seconds > 0, seconds < 600 else {
       usage("--seconds needs 0 < S < 600")
@@ -79,6 +83,8 @@ case "sustained": fields = sustainedScenario(options)
 case "longrun": fields = longRunScenario(options)
 default: usage("unknown scenario \(scenario)")
 }
+// "parentbased_traceidratio 0.1"; null for the default sampler.
+let samplerText = options.sampler.map { name in options.samplerArgument.map { "\(name) \($0)" } ?? name }
 let report = JSON.object(
   [
     ("implementation", .string("swift")), ("scenario", .string(scenario)),
@@ -86,5 +92,6 @@ let report = JSON.object(
     ("protocol", options.inMemory ? .null : .string(options.otlpProtocol)),
     ("runs", .int(options.runs)), ("steps", .int(options.steps)),
     ("queue", options.queue.map(JSON.int) ?? .null), ("timer_overhead_ns", .number(overhead)),
+    ("sampler", samplerText.map(JSON.string) ?? .null),
   ] + fields + [("peak_rss_kb", .int(procStatusKilobytes("VmHWM")))])
 print(report.text)
