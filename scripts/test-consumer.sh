@@ -3,7 +3,8 @@
 # beside Tracing, Instrumentation, W3CTraceContext and ServiceContextModule (no name may be
 # ambiguous), and the README's Quick start (with its recursive-run snippet) pasted as it is — as
 # top-level code and inside an async `main` — and the sink in a ServiceGroup (through the
-# ObservabilitySinksServiceLifecycle product), then runs them and checks what they print.
+# ObservabilitySinksServiceLifecycle product), and a program built by createOtelSinkFromEnv() from the
+# environment alone, then runs them and checks what they print.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-system-deps.sh
@@ -46,6 +47,21 @@ out=$("$bin/InServiceGroup")
 check InServiceGroup "$out" '^before shutdown: 0 exported$'
 check InServiceGroup "$out" 'rlm\.run'
 check InServiceGroup "$out" '^after shutdown: 1 exported$'
+# The card's factory: configured by the environment alone (the console exporter, a sampler, off).
+from_env() { env -u OTEL_EXPORTER_OTLP_ENDPOINT -u OTEL_TRACES_SAMPLER -u OTEL_TRACES_SAMPLER_ARG -u TRACEPARENT "$@" "$bin/FromEnvironment"; }
+out=$(from_env DSPY_RLM_OTEL_ENABLED=true DSPY_RLM_OTEL_METRICS_ENABLED=false OTEL_TRACES_EXPORTER=console)
+check FromEnvironment "$out" '^detail: console$'
+check FromEnvironment "$out" 'rlm\.run'
+check FromEnvironment "$out" '^traceparent: 00-[0-9a-f]{32}-[0-9a-f]{16}-01$'
+check FromEnvironment "$out" '^spans exported: 2$'
+check FromEnvironment "$out" '^runs not sampled: 0$'
+out=$(from_env DSPY_RLM_OTEL_ENABLED=true DSPY_RLM_OTEL_METRICS_ENABLED=false OTEL_TRACES_EXPORTER=console \
+  OTEL_TRACES_SAMPLER=always_off)
+check FromEnvironment "$out" '^traceparent: 00-[0-9a-f]{32}-[0-9a-f]{16}-00$'
+check FromEnvironment "$out" '^spans exported: 0$'
+check FromEnvironment "$out" '^runs not sampled: 1$'
+out=$(from_env -u DSPY_RLM_OTEL_ENABLED)
+check FromEnvironment "$out" '^detail: disabled$'
 for target in QuickStart QuickStartAsync; do
   out=$(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u DSPY_RLM_OTEL_ENABLED "$bin/$target")
   printf '%s\n' "$out"
@@ -54,4 +70,4 @@ for target in QuickStart QuickStartAsync; do
   check "$target" "$out" 'rlm\.step'
   check "$target" "$out" 'chat gpt-4o-mini'
 done
-echo "consumer: 4 passed, 0 failed"
+echo "consumer: 5 passed, 0 failed"

@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 // A new user's package: it imports ObservabilitySinks next to the Swift server ecosystem's tracing
 // modules (every one of whose names must stay unambiguous), and builds the README's Quick start
-// exactly as written. Run by scripts/test-consumer.sh, which writes the Quick start targets.
+// exactly as written, and the environment factory. Run by scripts/test-consumer.sh, which writes the
+// Quick start targets.
 import PackageDescription
 
 let package = Package(
@@ -33,6 +34,10 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    // The card's factory, createOtelSinkFromEnv(), configured only by the environment.
+    .executableTarget(
+      name: "FromEnvironment",
+      dependencies: [.product(name: "ObservabilitySinks", package: "ObservabilitySinks")]),
     // The README's Quick start as top-level code, and inside an async `main`.
     .executableTarget(
       name: "QuickStart", dependencies: [.product(name: "ObservabilitySinks", package: "ObservabilitySinks")]),

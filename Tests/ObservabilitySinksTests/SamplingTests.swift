@@ -151,6 +151,10 @@ struct SamplingTests {
     ("OTEL_TRACES_SAMPLER_ARG", "0x1p-1", "expected a ratio from 0 to 1; using 1.0"),
     ("OTEL_TRACES_SAMPLER_ARG", "nan", "expected a ratio from 0 to 1; using 1.0"),
     ("OTEL_TRACES_SAMPLER_ARG", "inf", "expected a ratio from 0 to 1; using 1.0"),
+    // As the SDK: the name is not trimmed, and empty is unknown; a ratio sampler needs its argument.
+    ("OTEL_TRACES_SAMPLER", " always_off", "expected one of always_off, always_on"),
+    ("OTEL_TRACES_SAMPLER", "", "expected one of always_off, always_on"),
+    ("OTEL_TRACES_SAMPLER_ARG", "", "is not set: traceidratio needs a ratio from 0 to 1; using 1.0"),
   ])
   func anInvalidSamplerVariableWarnsOnceAndFallsBackAsTheReference(name: String, value: String, says: String)
   {

@@ -118,7 +118,13 @@ struct EnvironmentReader {
   /// A limit: a whole number, 0 or more, read as Python's `int()` reads it after `strip()` (a
   /// sign, digits, single underscores between digits); beyond `Int.max`, `Int.max`. Anything else
   /// warns and leaves the limit unset, as the specification asks (the reference's SDK fails).
-  func limit(_ name: String) -> Int? {
+  ///
+  /// `emptyMeansNoLimit`: as in the SDK (`_ENV_VALUE_UNSET`), a span's, event's or link's own limit
+  /// that is set but empty or blank is no limit at all (`Int.max`) rather than the shared one.
+  func limit(_ name: String, emptyMeansNoLimit: Bool = false) -> Int? {
+    if emptyMeansNoLimit, let raw = values[name], EnvironmentValues.pythonStrip(raw).isEmpty {
+      return Int.max
+    }
     guard let value = text(name) else { return nil }
     guard let number = EnvironmentValues.pythonInt(value), number >= 0 else {
       warn(name, value, "expected a whole number, 0 or more; the limit is not set")

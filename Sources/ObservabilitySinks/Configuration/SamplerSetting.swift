@@ -1,9 +1,9 @@
 import Logging
 
 /// `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`, read as the reference's Python SDK reads
-/// them: the name in any case; an unknown one warns and is the default; a ratio sampler's argument
-/// is Python's `float()` of the value, and one that does not parse or lies outside 0...1 warns and
-/// is 1.0. (An unset argument is 1.0 too, without a warning: the specification's default.)
+/// them (`sampling._get_from_env_or_default`): the name in any case but not trimmed; an unknown,
+/// empty or blank one warns and is the default; a ratio sampler's argument is Python's `float()` of
+/// the value, and one that is unset, does not parse or lies outside 0...1 warns and is 1.0.
 enum SamplerSetting {
   /// The names the specification and the SDK define, with what each builds from a ratio.
   private static let known: [String: @Sendable (Double) -> TraceSampler] = [
@@ -24,7 +24,10 @@ enum SamplerSetting {
       )
       return .default
     }
-    guard name.hasSuffix("traceidratio"), let argument = environment[SettingsTable.samplerArgument] else {
+    guard name.hasSuffix("traceidratio") else { return make(1) }
+    guard let argument = environment[SettingsTable.samplerArgument] else {
+      environment.logger.warning(
+        "\(SettingsTable.samplerArgument.name) is not set: \(name) needs a ratio from 0 to 1; using 1.0")
       return make(1)
     }
     guard let ratio = EnvironmentValues.pythonFloat(argument), (0...1).contains(ratio) else {

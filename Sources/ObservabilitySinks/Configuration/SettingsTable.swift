@@ -151,29 +151,41 @@ enum SettingsTable {
   static let metricExportTimeout = EnvironmentSetting<Duration>(
     name: "OTEL_METRIC_EXPORT_TIMEOUT", isPerSignal: false, defaultDescription: "30000"
   ) { reader, name in reader.milliseconds(name, allowZero: true) }
+  // The name as the SDK reads it: not trimmed (" always_off" is unknown), empty is unknown too.
   static let sampler = EnvironmentSetting<String>(
     name: "OTEL_TRACES_SAMPLER", isPerSignal: false, defaultDescription: "parentbased_always_on"
-  ) { reader, name in reader.text(name) }
+  ) { reader, name in reader.values[name] }
   static let samplerArgument = EnvironmentSetting<String>(
     name: "OTEL_TRACES_SAMPLER_ARG", isPerSignal: false, defaultDescription: "1.0 for the ratio samplers"
   ) { reader, name in reader.text(name) }
   static let attributeCountLimit = limit("OTEL_ATTRIBUTE_COUNT_LIMIT", "128")
   static let attributeValueLengthLimit = limit("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", "no limit")
-  static let spanAttributeCountLimit = limit(
+  static let spanAttributeCountLimit = ownLimit(
     "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT, else 128")
-  static let spanAttributeValueLengthLimit = limit(
+  static let spanAttributeValueLengthLimit = ownLimit(
     "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")
-  static let spanEventCountLimit = limit("OTEL_SPAN_EVENT_COUNT_LIMIT", "128")
-  static let spanLinkCountLimit = limit("OTEL_SPAN_LINK_COUNT_LIMIT", "128")
-  static let eventAttributeCountLimit = limit(
+  static let spanEventCountLimit = ownLimit("OTEL_SPAN_EVENT_COUNT_LIMIT", "128")
+  static let spanLinkCountLimit = ownLimit("OTEL_SPAN_LINK_COUNT_LIMIT", "128")
+  static let eventAttributeCountLimit = ownLimit(
     "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT, else 128")
-  static let linkAttributeCountLimit = limit(
+  static let linkAttributeCountLimit = ownLimit(
     "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", "OTEL_ATTRIBUTE_COUNT_LIMIT, else 128")
 
+  /// A shared limit: empty is unset.
   private static func limit(_ name: String, _ defaultDescription: String) -> EnvironmentSetting<Int> {
     EnvironmentSetting(name: name, isPerSignal: false, defaultDescription: defaultDescription) {
       reader, name in
       reader.limit(name)
+    }
+  }
+
+  /// A span's, event's or link's own limit: set but empty, it is no limit (the SDK's rule).
+  private static func ownLimit(_ name: String, _ defaultDescription: String) -> EnvironmentSetting<Int> {
+    EnvironmentSetting(
+      name: name, isPerSignal: false, defaultDescription: defaultDescription + "; empty: no limit"
+    ) {
+      reader, name in
+      reader.limit(name, emptyMeansNoLimit: true)
     }
   }
 

@@ -5,7 +5,8 @@
 /// precedence of the OpenTelemetry Python SDK under the reference: a span's, event's or link's own
 /// count limit, else ``attributeCount``, else 128; span attribute values are cut to
 /// ``spanAttributeValueLength``, else ``attributeValueLength``; event and link attribute values to
-/// ``attributeValueLength`` only. Without a length limit values are kept whole.
+/// ``attributeValueLength`` only. Without a length limit values are kept whole. `Int.max` is no
+/// limit at all, what an own limit's variable set but empty means (as in the SDK).
 ///
 /// What a limit removes is said in the span's `dropped_attributes_count`, `dropped_events_count`
 /// and `dropped_links_count` (and an event's or link's `dropped_attributes_count`); as in the

@@ -13,7 +13,8 @@ var attributes: SpanAttributes = [:]
 attributes["k"] = "v"
 let traceID = TraceID.random()
 let spanID = SpanID.random()
-let context = TraceContext(traceID: traceID, spanID: spanID, flags: [], state: TraceState())
+// Sampled: under the default parent-based sampler a run follows its caller's flag.
+let context = TraceContext(traceID: traceID, spanID: spanID, flags: .sampled, state: TraceState())
 var serviceContext = ServiceContext.topLevel
 let instrument: any Instrument = NoOpInstrument()
 let link = SpanLink(context: serviceContext, attributes: [:])
