@@ -73,7 +73,7 @@ let package = Package(
     .executableTarget(
       name: "SinkFuzz",
       dependencies: [
-        "ObservabilitySinks", "SinkReplay", "GRPCCoreClient", "SinkSupport",
+        "ObservabilitySinks", "SinkReplay", "GRPCCoreClient", "SinkSpool", "SinkSupport",
         .product(name: "Logging", package: "swift-log"),
       ],
       path: "Fuzz/SinkFuzz"
@@ -96,6 +96,13 @@ let package = Package(
     ),
     // protoc-c output for the project's OTLP subset; regenerate with scripts/generate-protos.sh.
     .target(name: "COTLPProto", dependencies: ["CProtobufC"], exclude: ["proto"]),
+    // zlib (Debian zlib1g-dev) for the spool's checksums.
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    // The durable spool's on-disk layer (issue 17, docs/durable-delivery-plan.md): the segment and
+    // record format with its bounded reader, and the file operations it needs (exclusive create,
+    // whole-record appends, fdatasync, flock). Not a product; nothing in the sink uses it yet.
+    .target(name: "SinkSpool", dependencies: ["CZlib", "SinkSupport"]),
+    .testTarget(name: "SinkSpoolTests", dependencies: ["SinkSpool"]),
     // libcurl and zlib (Debian libcurl4-openssl-dev). No pkgConfig, as for the gRPC core.
     .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     // A thin Swift client over libcurl for OTLP/HTTP: one connection, kept alive, cancellable.

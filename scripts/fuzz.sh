@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(json adapters runlog hookscript trajectory iso8601 endpoint environment response statusdetails)
+targets=(json adapters runlog hookscript trajectory iso8601 endpoint environment response statusdetails spool)
 scratch=.build-fuzz
 configuration=${FUZZ_CONFIGURATION:-debug}
 usage() {

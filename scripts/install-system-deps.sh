@@ -3,7 +3,7 @@
 # Usage: scripts/install-system-deps.sh [extra-package ...]
 set -euo pipefail
 
-packages=(libgrpc-dev libprotobuf-c-dev libcurl4-openssl-dev protobuf-c-compiler pkg-config "$@")
+packages=(libgrpc-dev libprotobuf-c-dev libcurl4-openssl-dev zlib1g-dev protobuf-c-compiler pkg-config "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -15,6 +15,7 @@ struct FuzzTarget: Sendable {
     FuzzTarget(name: "environment", run: ConfigurationTargets.environment),
     FuzzTarget(name: "response", run: ResponseTargets.exportResponse),
     FuzzTarget(name: "statusdetails", run: ResponseTargets.statusDetails),
+    FuzzTarget(name: "spool", run: SpoolTargets.segment),
   ]
 
   static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

@@ -8,7 +8,7 @@ struct FuzzCorpusTests {
   static let targets = [
     "json", "adapters", "runlog", "hookscript", "trajectory", "iso8601", "endpoint", "environment",
     "response",
-    "statusdetails",
+    "statusdetails", "spool",
   ]
 
   @Test func everyTargetHasSeeds() throws {
