@@ -41,7 +41,7 @@ let package = Package(
     .target(
       name: "ObservabilitySinks",
       dependencies: [
-        "GRPCCoreClient", "CurlHTTPClient", "COTLPProto", "CProtobufC", "SinkSupport",
+        "GRPCCoreClient", "CurlHTTPClient", "COTLPProto", "CProtobufC", "SinkSpool", "SinkSupport",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
@@ -85,6 +85,8 @@ let package = Package(
     .executableTarget(
       name: "SinkSoak", dependencies: ["ObservabilitySinks", "SinkSupport"], path: "Tests/Soak",
       exclude: ["soak.py"]),
+    // The child process of the spool's crash tests: records runs, then is killed (SIGKILL, abort).
+    .executableTarget(name: "SpoolChild", dependencies: ["ObservabilitySinks"], path: "Tests/SpoolChild"),
     // The gRPC C core (Debian libgrpc-dev). No pkgConfig: its flags flood SwiftPM with warnings.
     .systemLibrary(name: "CGRPCCore", path: "Sources/CGRPCCore", providers: [.apt(["libgrpc-dev"])]),
     // The protobuf-c runtime.
@@ -100,7 +102,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     // The durable spool's on-disk layer (issue 17, docs/durable-delivery-plan.md): the segment and
     // record format with its bounded reader, and the file operations it needs (exclusive create,
-    // whole-record appends, fdatasync, flock). Not a product; nothing in the sink uses it yet.
+    // whole-record appends, fdatasync, flock). Not a product; the sink's Spool/ folder uses it.
     .target(name: "SinkSpool", dependencies: ["CZlib", "SinkSupport"]),
     .testTarget(name: "SinkSpoolTests", dependencies: ["SinkSpool"]),
     // libcurl and zlib (Debian libcurl4-openssl-dev). No pkgConfig, as for the gRPC core.

@@ -43,57 +43,90 @@ package enum SegmentReader {
     case .success(let decoded): header = decoded
     case .failure(let error): return .failure(error)
     }
-    var contents = SegmentContents(header: header, records: [], validLength: header.headerSize, end: .clean)
-    var offset = header.headerSize
+    let scan = scan(all, from: header.headerSize, firstSequence: header.firstSequence)
+    return .success(
+      SegmentContents(
+        header: header, records: scan.records, skippedRecords: scan.skippedRecords,
+        validLength: scan.validLength,
+        end: scan.end))
+  }
+
+  /// What ``scan(_:from:firstSequence:spanLimit:)`` found.
+  package struct Scan: Sendable {
+    package var records: [SpoolRecord] = []
+    package var skippedRecords = 0
+    /// The offset after the last whole, valid record read.
+    package var validLength: Int
+    package var end: SegmentEnd = .clean
+    /// Reading stopped after `spanLimit` span records, before the end.
+    package var stoppedAtLimit = false
+  }
+
+  /// The records of `bytes` from `offset` on (the header already passed), stopping at the first
+  /// that cannot be trusted or after `spanLimit` span records. Sequences must increase and be at
+  /// least `firstSequence`.
+  package static func scan(
+    _ all: ArraySlice<UInt8>, from start: Int, firstSequence: UInt64 = 0, spanLimit: Int = .max
+  ) -> Scan {
+    let base = all.startIndex
+    let count = all.count
+    var result = Scan(validLength: start)
+    var offset = start
     var lastSequence: UInt64?
-    while offset < bytes.count {
-      let remaining = bytes.count - offset
-      guard remaining >= SpoolRecord.headerSize else {
-        contents.end = .torn(offset: offset)
+    var spans = 0
+    while offset < count {
+      guard spans < spanLimit else {
+        result.stoppedAtLimit = true
         break
       }
-      let length = Int(all.littleEndian(at: offset, as: UInt32.self))
+      let remaining = count - offset
+      guard remaining >= SpoolRecord.headerSize else {
+        result.end = .torn(offset: offset)
+        break
+      }
+      let length = Int(all.littleEndian(at: base + offset, as: UInt32.self))
       guard length <= SpoolRecord.largestPayload else {
-        contents.end = .corrupt(offset: offset, reason: "a record length of \(length) bytes (over 4 MiB)")
+        result.end = .corrupt(offset: offset, reason: "a record length of \(length) bytes (over 4 MiB)")
         break
       }
       let frameLength = SpoolRecord.overhead + length
       guard remaining >= frameLength else {
-        contents.end = .torn(offset: offset)
+        result.end = .torn(offset: offset)
         break
       }
-      let checksumOffset = offset + SpoolRecord.headerSize + length
+      let checksumOffset = base + offset + SpoolRecord.headerSize + length
       let stored: UInt32 = all.littleEndian(at: checksumOffset)
-      guard stored == SpoolChecksum.of(all[offset..<checksumOffset]) else {
-        contents.end =
+      guard stored == SpoolChecksum.of(all[(base + offset)..<checksumOffset]) else {
+        result.end =
           remaining == frameLength
           ? .torn(offset: offset) : .corrupt(offset: offset, reason: "a record's checksum does not match")
         break
       }
-      let type = bytes[offset + 4]
-      let flags = bytes[offset + 5]
-      let reserved: UInt16 = all.littleEndian(at: offset + 6)
-      let sequence: UInt64 = all.littleEndian(at: offset + 8)
+      let type = all[base + offset + 4]
+      let flags = all[base + offset + 5]
+      let reserved: UInt16 = all.littleEndian(at: base + offset + 6)
+      let sequence: UInt64 = all.littleEndian(at: base + offset + 8)
       if let problem = problem(
         type: type, flags: flags, reserved: reserved, sequence: sequence, after: lastSequence,
-        first: header.firstSequence)
+        first: firstSequence)
       {
-        contents.end = .corrupt(offset: offset, reason: problem)
+        result.end = .corrupt(offset: offset, reason: problem)
         break
       }
       if let kind = SpoolRecord.Kind(rawValue: type) {
         if kind.isData { lastSequence = sequence }
-        contents.records.append(
+        if kind == .span { spans += 1 }
+        result.records.append(
           SpoolRecord(
             type: type, flags: flags, sequence: sequence,
-            payload: Array(all[offset + SpoolRecord.headerSize..<checksumOffset])))
+            payload: Array(all[(base + offset + SpoolRecord.headerSize)..<checksumOffset])))
       } else {
-        contents.skippedRecords += 1
+        result.skippedRecords += 1
       }
       offset += frameLength
-      contents.validLength = offset
+      result.validLength = offset
     }
-    return .success(contents)
+    return result
   }
 
   /// Why a frame whose checksum holds is still not one this format's writers make, if it is not.

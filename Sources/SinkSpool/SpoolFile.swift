@@ -152,6 +152,20 @@ package enum SpoolDirectory {
     guard fsync(descriptor) == 0 else { throw SpoolIOError("sync", path, code: errno) }
   }
 
+  /// The names in the directory `path` (without `.` and `..`), at most `limit` of them.
+  package static func entries(_ path: String, limit: Int = 100_000) throws(SpoolIOError) -> [String] {
+    guard let directory = opendir(path) else { throw SpoolIOError("list", path, code: errno) }
+    defer { closedir(directory) }
+    var names: [String] = []
+    while names.count < limit, let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+  }
+
   /// The soft limit on the size of a file this process may write (`RLIMIT_FSIZE`), if any.
   /// Writing past it raises `SIGXFSZ`, whose default action ends the process: segments stay below.
   package static func fileSizeLimit() -> Int? {

@@ -83,6 +83,17 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   ///
   /// Specification: Tracing SDK, *Span Limits*; SDK environment variables, *Attribute Limits*.
   public var spanLimits = SpanLimits()
+  /// A directory where the sink keeps what it records until the collector has it
+  /// (`DSPY_RLM_OTEL_SPOOL_DIR`; `nil`: the environment's, else none, all in memory as the
+  /// specification's processor keeps it).
+  ///
+  /// With a spool, spans go to disk off the hooks' threads (within 50 ms) before they are sent,
+  /// and are removed once the collector has them: a collector that is down through `shutdown`,
+  /// or a burst larger than the queue, loses nothing, and a later sink on the same directory
+  /// sends what an earlier process left — with each run that process never ended as its
+  /// `rlm.run` span, in ERROR ("the process ended before the run did"), so a run killed midway
+  /// still arrives as one trace. Needs an OTLP exporter. See docs/reliability.md, "Durable delivery".
+  public var spoolDirectory: String?
   /// Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES` adds to them); `service.name` from
   /// the sink wins.
   ///

@@ -55,6 +55,10 @@ enum SettingsTable {
     name: "DSPY_RLM_OTEL_MAX_ACTIVE_RUNS", isPerSignal: false, defaultDescription: "10000"
   ) { reader, name in reader.positiveInt(name) }
 
+  static let spoolDirectory = EnvironmentSetting<String>(
+    name: "DSPY_RLM_OTEL_SPOOL_DIR", isPerSignal: false, defaultDescription: "none (in memory)"
+  ) { reader, name in reader.text(name) }
+
   static let loadBalancing = EnvironmentSetting<OTLPLoadBalancing>(
     name: "DSPY_RLM_OTEL_GRPC_LOAD_BALANCING", isPerSignal: false,
     defaultDescription: "round_robin for dns:/// and ipv4:/ipv6: lists, else pick_first"
@@ -208,7 +212,7 @@ enum SettingsTable {
       captureMessageContent.names, loadBalancing.names, sampler.names, samplerArgument.names,
       attributeCountLimit.names, attributeValueLengthLimit.names, spanAttributeCountLimit.names,
       spanAttributeValueLengthLimit.names, spanEventCountLimit.names, spanLinkCountLimit.names,
-      eventAttributeCountLimit.names, linkAttributeCountLimit.names,
+      eventAttributeCountLimit.names, linkAttributeCountLimit.names, spoolDirectory.names,
     ]
     return settings.flatMap { $0 }
   }

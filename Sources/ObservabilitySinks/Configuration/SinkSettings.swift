@@ -1,4 +1,5 @@
 import Logging
+import SinkSupport
 
 /// A sink's settings with every source applied: code, then the environment, then the defaults.
 package struct SinkSettings {
@@ -17,6 +18,8 @@ package struct SinkSettings {
   var captureMessageContent: Bool
   /// Which traces are recorded; see ``OpenTelemetrySinkConfiguration/sampler``.
   var sampler: TraceSampler
+  /// Where spans wait on disk; see ``OpenTelemetrySinkConfiguration/spoolDirectory``.
+  var spool: SpoolSettings?
 
   package init(configuration: OpenTelemetrySinkConfiguration, endpoint: String?) {
     self.environment = configuration.environment ?? ProcessEnvironment.current()
@@ -120,6 +123,10 @@ package struct SinkSettings {
       configuration.captureMessageContent ?? environment[SettingsTable.captureMessageContent] ?? false
     sampler = Self.sampler(configuration.sampler, environment)
     pipeline.spanLimits = Self.spanLimits(configuration.spanLimits, environment)
+    let spoolDirectory =
+      configuration.spoolDirectory.map { $0.trimmingWhitespace() }
+      ?? environment[SettingsTable.spoolDirectory]
+    spool = spoolDirectory.flatMap { $0.isEmpty ? nil : SpoolSettings(directory: $0) }
   }
 
   /// The sampler: code (a ratio outside 0...1 warns and is 1), else the variables, else the default.

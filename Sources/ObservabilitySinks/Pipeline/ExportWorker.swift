@@ -18,6 +18,10 @@ final class ExportWorker: Sendable {
   private let counters: SinkCounters
   private let log: LogTarget
   private let requests = LockedValue(WorkerRequests())
+  /// With a spool: the writer between the queue and this thread, and what this thread reads.
+  private let spool: SpoolExport?
+  /// What wakes the thread: the queue filling a batch, or (with a spool) the writer.
+  private let wake: DispatchSemaphore
   private let stopped = OneShot<Bool>()
   /// Times the thread woke, for tests that prove it does not spin.
   let wakeups = Atomic<Int>(0)
@@ -34,8 +38,10 @@ final class ExportWorker: Sendable {
   init(
     queue: SpanQueue, spanExporter: (any SpanExporter)?, metricExporter: (any MetricExporter)?,
     collectMetrics: @escaping @Sendable (AggregationTemporality) -> [MetricData], source: TelemetrySource,
-    settings: PipelineSettings, counters: SinkCounters, log: LogTarget
+    settings: PipelineSettings, counters: SinkCounters, log: LogTarget, spool: SpoolExport? = nil
   ) {
+    self.spool = spool
+    wake = spool?.writer.spansWritten ?? queue.batchReady
     self.queue = queue
     self.spanExporter = spanExporter
     self.metricExporter = metricExporter
@@ -48,7 +54,8 @@ final class ExportWorker: Sendable {
 
   /// Starts the export thread; `false` when the system refuses a thread.
   func start() -> Bool {
-    NativeThread.start(name: "otel-export") { [self] in run() }
+    if let spool, !spool.writer.start() { return false }
+    return NativeThread.start(name: "otel-export") { [self] in run() }
   }
 
   /// Exports everything recorded so far; `true` when all of it was delivered within `timeout`.
@@ -61,7 +68,7 @@ final class ExportWorker: Sendable {
       return true
     }
     guard accepted else { return false }
-    queue.batchReady.signal()
+    wake.signal()
     return request.wait()
   }
 
@@ -93,7 +100,7 @@ final class ExportWorker: Sendable {
       requests.shutdownRequest = request
       return (request, true)
     }
-    if first { queue.batchReady.signal() }
+    if first { wake.signal() }
     return request
   }
 
@@ -101,20 +108,20 @@ final class ExportWorker: Sendable {
     var spare = queue.makeSpare()
     var problems = ProblemLog(
       logger: log.logger, interval: settings.problemLogInterval, spanDestination: log.spanDestination,
-      metricDestination: log.metricDestination)
+      metricDestination: log.metricDestination, spanFailuresKept: spool != nil)
     var dropsReported = 0
     var evictionsReported = 0
     var nextSpanExport = Deadline(after: settings.scheduleDelay)
     var nextMetricExport = Deadline(after: settings.metricExportInterval)
     while true {
       let wakeAt = metricExporter == nil ? nextSpanExport : min(nextSpanExport, nextMetricExport)
-      _ = queue.batchReady.wait(timeout: wakeAt.dispatchTime)
+      _ = wake.wait(timeout: wakeAt.dispatchTime)
       wakeups.wrappingAdd(1, ordering: .relaxed)
       let (flushes, shutdownRequest) = requests.withLock { requests in
         defer { requests.flushes.removeAll() }
         return (requests.flushes, requests.shutdownRequest)
       }
-      if shutdownRequest != nil { queue.close() }
+      if shutdownRequest != nil, spool == nil { queue.close() }
       reportDrops(since: &dropsReported, to: &problems)
       reportEvictions(since: &evictionsReported, to: &problems)
       let urgent = !flushes.isEmpty || shutdownRequest != nil
@@ -122,7 +129,19 @@ final class ExportWorker: Sendable {
       // spans are counted by what the server answered. Only shutdown cuts exports short.
       let deadline = shutdownRequest?.deadline
       var delivered = true
-      if urgent || nextSpanExport.hasPassed || queue.count >= queue.batchSize {
+      if let spool {
+        // A flush or shutdown first has the writer write everything recorded before it, and
+        // after the export, the acknowledgements: a process killed right after a flush
+        // returned sends nothing of it twice.
+        let flushDeadline = flushes.map(\.deadline).min() ?? deadline
+        if urgent, let flushDeadline { delivered = spool.writer.write(until: flushDeadline) && delivered }
+        if urgent || nextSpanExport.hasPassed || spool.reader.backlog >= queue.batchSize {
+          delivered =
+            exportSpooled(spool, deadline: deadline, urgent: urgent, problems: &problems) && delivered
+          nextSpanExport = Deadline(after: settings.scheduleDelay)
+          if urgent, let flushDeadline { delivered = spool.writer.write(until: flushDeadline) && delivered }
+        }
+      } else if urgent || nextSpanExport.hasPassed || queue.count >= queue.batchSize {
         delivered = exportSpans(using: &spare, deadline: deadline, problems: &problems) && delivered
         nextSpanExport = Deadline(after: settings.scheduleDelay)
       }
@@ -138,6 +157,8 @@ final class ExportWorker: Sendable {
         reportDrops(since: &dropsReported, to: &problems)
         reportEvictions(since: &evictionsReported, to: &problems)
         problems.flush(at: .now)
+        // What is still unsent stays in the spool's stream for the next process.
+        if let spool { _ = spool.writer.stop(deadline: shutdownRequest.deadline) }
         let remaining = shutdownRequest.deadline.remaining
         spanExporter?.shutdown(timeout: remaining)
         metricExporter?.shutdown(timeout: shutdownRequest.deadline.remaining)
@@ -195,6 +216,49 @@ final class ExportWorker: Sendable {
       delivered = account(previous.export.wait(), spans: previous.count, problems: &problems) && delivered
     }
     return delivered
+  }
+
+  /// Sends what the spool's writer has written, in order, one batch at a time. A batch the
+  /// receiver took (or refused for its content: it would be refused again) is settled and
+  /// counted; one that failed otherwise stays in the stream and is sent again after a backoff
+  /// (at once for a flush or shutdown), so an outage longer than any timeout loses nothing.
+  private func exportSpooled(
+    _ spool: SpoolExport, deadline: Deadline?, urgent: Bool, problems: inout ProblemLog
+  ) -> Bool {
+    if !urgent, let retryAt = spool.retry.withLock({ $0.at }), !retryAt.hasPassed { return false }
+    while let batch = spool.reader.next(limit: queue.batchSize) {
+      guard !batch.spans.isEmpty else {
+        spool.reader.settle(batch)
+        continue
+      }
+      let timeout = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
+      guard timeout > .zero else { return false }
+      let result = spool.exporter.exportEncoded(batch.spans[...], source: spool.source, timeout: timeout)
+      if result.isDelivered || SpoolExport.isRefusal(result) {
+        _ = account(result, spans: batch.spans.count, problems: &problems)
+        spool.reader.settle(batch)
+        spool.retry.withLock { $0 = (nil, spool.settings.firstRetryDelay) }
+        continue
+      }
+      // Kept: not failed, just not yet delivered.
+      let reason: String
+      switch result {
+      case .failure(let text), .partialFailure(_, _, let text): reason = text
+      default: reason = ""
+      }
+      counters.spans.failedCalls.wrappingAdd(1, ordering: .relaxed)
+      counters.recordError("span export: \(reason)")
+      problems.record(.spanExport, items: batch.spans.count, reason: reason, at: .now)
+      spool.retry.withLock { retry in
+        retry.at = Deadline(after: retry.delay)
+        retry.delay = min(retry.delay * 2, spool.settings.longestRetryDelay)
+      }
+      return false
+    }
+    if let problem = spool.reader.lastProblem, spool.reportedProblem.exchange(problem) != problem {
+      log.logger.warning("spool \(spool.writer.directory): \(problem); the rest of that segment is skipped")
+    }
+    return true
   }
 
   /// Counts what became of one batch, and logs a failure; `true` when it was delivered.

@@ -44,8 +44,15 @@ struct ProblemLog {
   private let destinations: [Kind: String]
   private var episodes: [Kind: Episode] = [:]
 
+  /// With a spool a failed span export is kept and sent again, not counted as failed.
+  private let spanFailuresKept: Bool
+
   /// `destinations` names where each signal goes (an endpoint, already free of credentials).
-  init(logger: Logger, interval: Duration, spanDestination: String, metricDestination: String) {
+  init(
+    logger: Logger, interval: Duration, spanDestination: String, metricDestination: String,
+    spanFailuresKept: Bool = false
+  ) {
+    self.spanFailuresKept = spanFailuresKept
     self.logger = logger
     self.interval = interval
     destinations = [.spanExport: spanDestination, .metricExport: metricDestination]
@@ -161,6 +168,8 @@ struct ProblemLog {
     case .runEviction:
       "active runs: \(items) run(s) evicted, ended with ERROR and exported (\(reason)); a runtime that never "
         + "calls onRunEnd leaves runs open, else raise DSPY_RLM_OTEL_MAX_ACTIVE_RUNS or maxActiveRuns"
+    case .spanExport where spanFailuresKept:
+      "\(subject(kind)) failed: \(reason) (\(items) spans kept in the spool, sent again later)"
     case .spanExport, .metricExport:
       "\(subject(kind)) failed: \(reason) (\(items) \(unit(kind)) counted as failed)"
     }

@@ -13,6 +13,11 @@ final class SinkCounters: Sendable {
   /// Metric data points handed to the exporter and how they settled.
   let dataPoints = ExportCounters()
   let metricExports = Atomic<Int>(0)
+  /// Run starts a spool could not journal (its hand-off was full): such a run cannot be ended by
+  /// a later process if this one dies first.
+  let runsNotJournaled = Atomic<Int>(0)
+  /// What the spool did: see ``SpoolCounters``.
+  let spool = SpoolCounters()
   private let lastError = LockedValue<(message: String, timeUnixNano: UInt64)?>(nil)
 
   func recordError(_ message: String) {

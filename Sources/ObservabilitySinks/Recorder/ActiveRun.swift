@@ -59,6 +59,18 @@ final class ActiveRun {
     return id
   }
 
+  /// The step in progress as the reference's defaults end it (what ``ended(at:ending:)`` exports
+  /// for a step never reported), ending at `endTime`; `nil` when no child took its id yet.
+  func stepInProgressRecord(endTime: UInt64) -> StepSpanRecord? {
+    guard let stepInProgress else { return nil }
+    let identity = SpanIdentity(
+      traceID: self.identity.traceID, spanID: stepInProgress, parentSpanID: self.identity.spanID,
+      flags: SpanData.localParentFlags, traceState: self.identity.traceState)
+    return StepSpanRecord(
+      identity: identity, startTime: min(lastStepEnd, endTime), endTime: endTime, runID: runID,
+      event: StepEvent(), cumulativeReward: 0, labels: labels)
+  }
+
   /// A run's last spans: its own and, when a child run or a model call hung under a step that
   /// was never reported, that step (with the reference's defaults), so no exported span's parent
   /// is missing.
@@ -68,16 +80,9 @@ final class ActiveRun {
   }
 
   func ended(at endTime: UInt64, ending: RunEnding) -> Ended {
-    var step: StepSpanRecord?
-    if let stepInProgress {
-      let identity = SpanIdentity(
-        traceID: self.identity.traceID, spanID: stepInProgress, parentSpanID: self.identity.spanID,
-        flags: SpanData.localParentFlags, traceState: self.identity.traceState)
-      step = StepSpanRecord(
-        identity: identity, startTime: min(lastStepEnd, endTime), endTime: endTime, runID: runID,
-        event: StepEvent(), cumulativeReward: 0, labels: labels)
-    }
-    return Ended(run: runRecord(endTime: endTime, ending: ending), unreportedStep: step)
+    Ended(
+      run: runRecord(endTime: endTime, ending: ending), unreportedStep: stepInProgressRecord(endTime: endTime)
+    )
   }
 
   func runRecord(endTime: UInt64, ending: RunEnding) -> RunSpanRecord {

@@ -12,14 +12,17 @@ package final class RunRecorder: Sendable {
   private let captureMessageContent: Bool
   /// Which traces are recorded; decided once per trace, at its top run.
   private let sampler: TraceSampler
+  /// Whether each sampled run's start goes to the queue too (a spool journals it).
+  private let journalsRunStarts: Bool
   let counters: SinkCounters
 
   init(
     queue: SpanQueue?, counters: SinkCounters, metricsEnabled: Bool, cardinalityLimit: Int,
     recentRunCapacity: Int, maxActiveRuns: Int, genAIMetrics: Bool = false,
-    captureMessageContent: Bool = false, sampler: TraceSampler = .default
+    captureMessageContent: Bool = false, sampler: TraceSampler = .default, journalsRunStarts: Bool = false
   ) {
     self.queue = queue
+    self.journalsRunStarts = journalsRunStarts
     self.sampler = sampler
     self.counters = counters
     self.captureMessageContent = captureMessageContent
@@ -35,9 +38,15 @@ package final class RunRecorder: Sendable {
     paramTypes: RunAttributeTypes? = nil, at time: UInt64? = nil
   ) {
     let now = time ?? UnixClock.now()
+    var journalRun: RunSpanRecord?
+    var journalStep: StepSpanRecord?
     let ended = state.withLock { state -> ActiveRun.Ended? in
       let run: ActiveRun
       if let parentRunID = params.parentRunID, parentRunID != runID, let parentRun = state.runs[parentRunID] {
+        if journalsRunStarts, parentRun.isSampled, parentRun.stepInProgress == nil {
+          _ = parentRun.stepInProgressID(&state.ids)
+          journalStep = parentRun.stepInProgressRecord(endTime: parentRun.lastStepEnd)
+        }
         // A recursive run: one trace, the child under the parent's step in progress.
         let identity = SpanIdentity(
           traceID: parentRun.identity.traceID, spanID: state.ids.nextSpanID(),
@@ -62,6 +71,7 @@ package final class RunRecorder: Sendable {
           isSampled: sampler.isSampled(traceID: identity.traceID, parent: parent))
       }
       if !run.isSampled { state.runsNotSampled += 1 }
+      if journalsRunStarts, run.isSampled { journalRun = run.runRecord(endTime: now, ending: .processEnded) }
       let (replaced, evicted) = state.runs.insert(run)
       state.instruments?.runsCell(environment: environment, now: now).add(1)
       if let replaced {
@@ -75,6 +85,15 @@ package final class RunRecorder: Sendable {
       return evicted.isSampled ? evicted.ended(at: now, ending: .evicted(limit: state.runs.limit)) : nil
     }
     if let ended { finish(ended) }
+    // Not a span (not counted as recorded): the spool's journal of the run, kept for a later
+    // process should this one die first. A full queue refuses it like a span.
+    if let journalStep { journal(.stepStarted(journalStep)) }
+    if let journalRun { journal(.runStarted(journalRun)) }
+  }
+
+  /// Hands a spool's journal record (not a span: not counted as recorded) to the queue.
+  private func journal(_ record: SpanRecord) {
+    if let queue, !queue.push(record) { counters.runsNotJournaled.wrappingAdd(1, ordering: .relaxed) }
   }
 
   package func stepFinished(
@@ -115,6 +134,7 @@ package final class RunRecorder: Sendable {
       call.prompt = nil
       call.response = nil
     }
+    var journalStep: StepSpanRecord?
     let record = state.withLock { state -> LLMCallSpanRecord? in
       guard let run = state.runs[runID] else { return nil }
       guard run.isSampled else {
@@ -123,10 +143,12 @@ package final class RunRecorder: Sendable {
         state.instruments?.models.record(call, durationSeconds: seconds, now: endTime)
         return nil
       }
+      let opensStep = journalsRunStarts && run.stepInProgress == nil
       let identity = SpanIdentity(
         traceID: run.identity.traceID, spanID: state.ids.nextSpanID(),
         parentSpanID: run.stepInProgressID(&state.ids), flags: SpanData.localParentFlags,
         traceState: run.identity.traceState)
+      if opensStep { journalStep = run.stepInProgressRecord(endTime: run.lastStepEnd) }
       (run.treeRoot ?? run).modelCallsReported = true
       let seconds = Double(endTime &- min(startTime, endTime)) / 1e9
       state.instruments?.models.record(call, durationSeconds: seconds, now: endTime)
@@ -134,6 +156,7 @@ package final class RunRecorder: Sendable {
         identity: identity, startTime: min(startTime, endTime), endTime: endTime, runID: runID, call: call,
         labels: run.labels)
     }
+    if let journalStep { journal(.stepStarted(journalStep)) }
     if let record { finish(.llmCall(record)) }
   }
 

@@ -10,8 +10,8 @@ extension SpanRecord {
   /// plus what `conventions` add.
   func spanData(conventions: LLMConventions = []) -> SpanData {
     switch self {
-    case .step(let record): return record.spanData(conventions: conventions)
-    case .run(let record): return record.spanData(conventions: conventions)
+    case .step(let record), .stepStarted(let record): return record.spanData(conventions: conventions)
+    case .run(let record), .runStarted(let record): return record.spanData(conventions: conventions)
     case .llmCall(let record): return record.spanData(conventions: conventions)
     }
   }
@@ -79,6 +79,9 @@ extension RunSpanRecord {
   /// The message of a run span that a second `onRunStart` with the same id replaced.
   static let supersededMessage = "superseded by a new run with the same id"
 
+  /// The message of a run a later process ended from a spool: its own process died first.
+  static let processEndedMessage = "the process ended before the run did"
+
   /// The message of a run span ended because more than `limit` runs were active.
   static func evictedMessage(limit: Int) -> String {
     "run evicted: more than \(limit) active runs"
@@ -120,6 +123,8 @@ extension RunSpanRecord {
       status = .error(message: Self.supersededMessage)
     case .evicted(let limit):
       status = .error(message: Self.evictedMessage(limit: limit))
+    case .processEnded:
+      status = .error(message: Self.processEndedMessage)
     }
     if !conventions.isEmpty { conventionAttributes(conventions, into: &attributes) }
     let links = parentRunSpan.map {

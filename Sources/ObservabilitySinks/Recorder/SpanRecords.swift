@@ -4,6 +4,12 @@ enum SpanRecord: Sendable {
   case step(StepSpanRecord)
   case run(RunSpanRecord)
   case llmCall(LLMCallSpanRecord)
+  /// A run that has just started, as its span would end if the process died now: journaled by a
+  /// spool (never exported as it is) so that a later process can end the run (`.processEnded`).
+  case runStarted(RunSpanRecord)
+  /// A step whose span id a child run or a model call took before the step ended, as it would
+  /// end if the process died now: journaled by a spool like ``runStarted(_:)``.
+  case stepStarted(StepSpanRecord)
 }
 
 /// What every span of a run carries when the OpenInference conventions are on: the session and
@@ -76,4 +82,6 @@ enum RunEnding: Sendable {
   case superseded
   /// More than `limit` runs were active and this was the oldest: it was ended to make room.
   case evicted(limit: Int)
+  /// The process ended first: the run as a spool's journal keeps it, for a later process to end.
+  case processEnded
 }

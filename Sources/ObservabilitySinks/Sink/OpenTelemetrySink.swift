@@ -83,7 +83,8 @@ public final class OpenTelemetrySink: ObservabilitySink {
       pipeline = try Self.makePipeline(
         selection, settings: settings.pipeline, maxActiveRuns: settings.maxActiveRuns,
         captureMessageContent: settings.captureMessageContent, sampler: settings.sampler,
-        configuration: configuration, metricsEnabled: metricsEnabled, source: source, counters: counters)
+        configuration: configuration, metricsEnabled: metricsEnabled, source: source, counters: counters,
+        spool: settings.spool)
     } catch {
       configuration.logger.warning("OpenTelemetry sink setup failed: \(error)")
       available = false
@@ -107,14 +108,37 @@ public final class OpenTelemetrySink: ObservabilitySink {
     _ selection: ExporterSelection, settings: PipelineSettings, maxActiveRuns: Int,
     captureMessageContent: Bool, sampler: TraceSampler,
     configuration: OpenTelemetrySinkConfiguration, metricsEnabled: Bool, source: TelemetrySource,
-    counters: SinkCounters
+    counters: SinkCounters, spool spoolSettings: SpoolSettings?
   ) throws(SetupError) -> (recorder: RunRecorder, worker: ExportWorker?) {
-    let queue = SpanQueue(capacity: settings.maxQueueSize, batchSize: settings.maxExportBatchSize)
+    var spoolSettings = spoolSettings
+    if spoolSettings != nil, !(selection.spanExporter is OTLPSpanExporter) {
+      configuration.logger.warning(
+        "DSPY_RLM_OTEL_SPOOL_DIR / spoolDirectory needs the OTLP span exporter (an endpoint); spans stay in memory"
+      )
+      spoolSettings = nil
+    }
+    // With a spool the queue is the hand-off to its writer, which empties it every 50 ms: a burst
+    // far above the specification's 2,048 spans fits, and goes to disk, not to the floor.
+    let queue = SpanQueue(
+      capacity: spoolSettings.map { max($0.bufferCapacity, settings.maxQueueSize) } ?? settings.maxQueueSize,
+      batchSize: settings.maxExportBatchSize)
+    var spool: SpoolExport?
+    if let spoolSettings, let exporter = selection.spanExporter as? OTLPSpanExporter {
+      do {
+        let writer = try SpoolWriter(
+          settings: spoolSettings, source: source, queue: queue, conventions: settings.conventions,
+          spanLimits: settings.spanLimits, counters: counters, logger: configuration.logger)
+        spool = SpoolExport(writer: writer, exporter: exporter, source: source, settings: spoolSettings)
+      } catch {
+        configuration.logger.warning(
+          "spool \(spoolSettings.directory) cannot be used: \(error); spans stay in memory")
+      }
+    }
     let recorder = RunRecorder(
       queue: selection.spanExporter == nil ? nil : queue, counters: counters, metricsEnabled: metricsEnabled,
       cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity,
       maxActiveRuns: maxActiveRuns, genAIMetrics: settings.conventions.contains(.genAI),
-      captureMessageContent: captureMessageContent, sampler: sampler)
+      captureMessageContent: captureMessageContent, sampler: sampler, journalsRunStarts: spool != nil)
     guard selection.spanExporter != nil || selection.metricExporter != nil else { return (recorder, nil) }
     let worker = ExportWorker(
       queue: queue, spanExporter: selection.spanExporter, metricExporter: selection.metricExporter,
@@ -122,7 +146,7 @@ public final class OpenTelemetrySink: ObservabilitySink {
       counters: counters,
       log: ExportWorker.LogTarget(
         logger: configuration.logger, spanDestination: selection.spanDestination,
-        metricDestination: selection.metricDestination, maxActiveRuns: maxActiveRuns))
+        metricDestination: selection.metricDestination, maxActiveRuns: maxActiveRuns), spool: spool)
     guard worker.start() else { throw SetupError(description: "the system refused a thread for the export") }
     if let timeout = configuration.exitFlushTimeout { ExitFlush.register(worker, timeout: timeout) }
     return (recorder, worker)
@@ -163,9 +187,14 @@ public final class OpenTelemetrySink: ObservabilitySink {
       status.runsNotSampled = counts.runsNotSampled
     }
     status.metricExportStopped = metricExporter?.stoppedReason
+    status.spansRecovered = counters.spool.spansRecovered.load(ordering: .relaxed)
+    status.runsRecovered = counters.spool.runsRecovered.load(ordering: .relaxed)
+    status.spoolSpans = counters.spool.spansOnDisk.load(ordering: .relaxed)
+    status.spoolBytes = counters.spool.bytes.load(ordering: .relaxed)
+    status.runsNotJournaled = counters.runsNotJournaled.load(ordering: .relaxed)
     if spanExporter != nil {
       let settled = status.spansExported + status.spansDropped + status.spansFailed + status.spansRejected
-      status.spansPending = max(0, status.spansRecorded - settled)
+      status.spansPending = max(0, status.spansRecorded + status.spansRecovered - settled)
     }
     status.dataPointsExported = counters.dataPoints.exported.load(ordering: .relaxed)
     status.dataPointsRejected = counters.dataPoints.rejected.load(ordering: .relaxed)

@@ -59,6 +59,19 @@ public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
   /// Runs whose trace the sampler left out (``OpenTelemetrySinkConfiguration/sampler``): they
   /// made no span, and count in the metrics as every run does.
   public var runsNotSampled = 0
+  /// Spans of earlier processes this sink found unsent in its spool and sends (their unfinished
+  /// runs' `rlm.run` spans included); see ``OpenTelemetrySinkConfiguration/spoolDirectory``.
+  public var spansRecovered = 0
+  /// Runs an earlier process started and never ended, ended by this sink from its spool with
+  /// ERROR ("the process ended before the run did").
+  public var runsRecovered = 0
+  /// Spans in the spool the collector has not yet taken (0 without a spool).
+  public var spoolSpans = 0
+  /// Bytes of this process's spool files on disk.
+  public var spoolBytes = 0
+  /// Run starts the spool could not journal (its hand-off was full): were the process to die,
+  /// such a run could not be ended by a later one.
+  public var runsNotJournaled = 0
   /// Why metric export stopped for good (e.g. a trace-only backend), if it did.
   public var metricExportStopped: String?
   /// Runs started and not yet ended.

@@ -6,7 +6,7 @@ import CProtobufC
 /// An instance keeps its arena between requests (use one per thread); the static
 /// ``encode(_:from:)`` makes a fresh one.
 @_spi(Benchmarks) public final class TraceRequestEncoder {
-  private let arena = ProtobufArena(blockSize: 256 * 1024)
+  fileprivate let arena = ProtobufArena(blockSize: 256 * 1024)
 
   /// An encoder with an empty arena.
   public init() {}
@@ -49,6 +49,24 @@ import CProtobufC
     request.pointee.n_resource_spans = 1
     request.pointee.resource_spans = resourceList
     return arena.pack(request)
+  }
+}
+
+extension TraceRequestEncoder {
+  /// One span as an OTLP `Span` message: how the spool stores it, so that it can be sent later
+  /// without being decoded (``EncodedTraceRequest``).
+  func encodeSpan(_ span: SpanData) -> [UInt8] {
+    defer { arena.reset() }
+    let message = arena.allocate(Opentelemetry__Proto__Trace__V1__Span.self)
+    arena.fill(message, with: span)
+    return arena.pack(message)
+  }
+
+  /// The resource and the instrumentation scope as OTLP messages, for ``EncodedTraceRequest``.
+  func encodeSource(_ source: TelemetrySource) -> EncodedSource {
+    defer { arena.reset() }
+    return EncodedSource(
+      resource: arena.pack(arena.resource(source.resource)), scope: arena.pack(arena.scope(source.scope)))
   }
 }
 

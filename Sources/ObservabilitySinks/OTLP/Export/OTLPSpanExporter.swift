@@ -49,6 +49,23 @@ package final class OTLPSpanExporter: PipelinedSpanExporter {
     transport.shutdown()
   }
 
+  /// Sends spans that are already encoded (the spool's) under `source`, split as ``export(_:from:timeout:)``
+  /// splits, and waits for the outcome.
+  func exportEncoded(_ spans: ArraySlice<[UInt8]>, source: EncodedSource, timeout: Duration) -> ExportResult {
+    send(assemble(spans, source: source), timeout: timeout).wait()
+  }
+
+  private func assemble(_ spans: ArraySlice<[UInt8]>, source: EncodedSource) -> [EncodedRequest] {
+    guard spans.count > 1, EncodedTraceRequest.size(source: source, spans: spans) > Self.maxRequestBytes
+    else {
+      return [
+        EncodedRequest(bytes: EncodedTraceRequest.assemble(source: source, spans: spans), spans: spans.count)
+      ]
+    }
+    let middle = spans.startIndex + spans.count / 2
+    return assemble(spans[..<middle], source: source) + assemble(spans[middle...], source: source)
+  }
+
   private func encode(_ spans: ArraySlice<SpanData>, source: TelemetrySource) -> [EncodedRequest] {
     let bytes = encoder.withLock { $0.encode(Array(spans), from: source) }
     guard bytes.count > Self.maxRequestBytes, spans.count > 1 else {

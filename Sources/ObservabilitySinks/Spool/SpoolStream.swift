@@ -1,0 +1,234 @@
+import SinkSpool
+import SinkSupport
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What the spool's writer shows the export thread: the segments it may read and how far, and
+/// what the export thread has settled.
+struct SpoolPublished: Sendable {
+  struct Segment: Sendable, Equatable {
+    var number: UInt32
+    var path: String
+    /// Bytes written so far: always the end of a whole record.
+    var size: Int
+  }
+
+  var segments: [Segment] = []
+  /// The export thread's answer: every data record up to this sequence is settled.
+  var settledThrough: UInt64 = 0
+  /// The last data sequence written.
+  var lastSequence: UInt64 = 0
+}
+
+/// This process's stream in the spool directory: its lock file (held while the sink lives, so no
+/// other process recovers it) and its numbered segment files. Used by the writer thread only,
+/// but for ``published``, which the export thread reads.
+final class SpoolStream {
+  let directory: String
+  let name: String
+  let published = LockedValue(SpoolPublished())
+  /// Held until ``close()``: a stream whose sink shut down writes no more, so from then on a
+  /// sibling (another sink on the directory, alive or later) may send what it left.
+  private var lock: SpoolFile?
+  private let streamID: [UInt8]
+  private let sourcePayload: [UInt8]
+  private let segmentBytes: Int
+  private var current: SpoolFile
+  private var segments: [SegmentState]
+  private var nextSequence: UInt64 = 1
+  /// The last settled sequence an `ack` record says.
+  private var ackWritten: UInt64 = 0
+  /// The start records of runs not yet ended, by run span id, with the segment each is in.
+  private var openRuns: [UInt64: (segment: UInt32, payload: [UInt8])] = [:]
+  /// Spans that closed no journal: a journal of one of them arriving late is not opened.
+  private var recentlyClosed: Set<UInt64> = []
+  private var recentlyClosedOrder: [UInt64] = []
+  private var recentlyClosedNext = 0
+
+  private struct SegmentState {
+    var number: UInt32
+    var path: String
+    var spanSequences: [UInt64] = []
+    var lastSequence: UInt64 = 0
+    var size = 0
+  }
+
+  /// One record to append, with what the stream tracks of it.
+  struct Entry {
+    var kind: SpoolRecord.Kind
+    var payload: [UInt8]
+    /// A run's start: the run span id.
+    var startsRun: UInt64?
+    /// A run's end: the run span id.
+    var endsRun: UInt64?
+  }
+
+  /// Creates the directory if needed and a new stream in it, locked, with its first segment.
+  init(directory: String, source: EncodedSource, segmentBytes: Int) throws(SpoolIOError) {
+    self.directory = directory
+    if mkdir(directory, 0o700) != 0, errno != EEXIST { throw SpoolIOError("create", directory, code: errno) }
+    var info = stat()
+    guard lstat(directory, &info) == 0 else { throw SpoolIOError("stat", directory, code: errno) }
+    guard info.st_mode & S_IFMT == S_IFDIR else {
+      throw SpoolIOError("open", directory, reason: "not a directory")
+    }
+    guard access(directory, W_OK | X_OK) == 0 else { throw SpoolIOError("open", directory, code: errno) }
+    var random = SystemRandomNumberGenerator()
+    streamID = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+    let tag = streamID.prefix(4).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    name = "s-\(getpid())-\(UnixClock.now() / 1_000_000)-\(tag)"
+    // Locked before it has its final name, so no scanner ever sees it unlocked.
+    let temporary = "\(directory)/.tmp-\(name).lock"
+    let lock = try SpoolFile.create(temporary)
+    guard try lock.tryLock() else { throw SpoolIOError("lock", temporary, reason: "already locked") }
+    guard rename(temporary, "\(directory)/\(name).lock") == 0 else {
+      let code = errno
+      unlink(temporary)
+      throw SpoolIOError("rename", temporary, code: code)
+    }
+    self.lock = lock
+    sourcePayload = source.payload()
+    self.segmentBytes = segmentBytes
+    segments = []
+    let (file, state) = try Self.openSegment(
+      directory: directory, name: name, number: 1, streamID: streamID, firstSequence: 1, source: sourcePayload
+    )
+    current = file
+    segments = [state]
+    try? SpoolDirectory.sync(directory)
+    publish()
+  }
+
+  private static func segmentPath(_ directory: String, _ name: String, _ number: UInt32) -> String {
+    "\(directory)/\(name).\(String(number).leftPadded(to: 6, with: "0")).seg"
+  }
+
+  private static func openSegment(
+    directory: String, name: String, number: UInt32, streamID: [UInt8], firstSequence: UInt64, source: [UInt8]
+  ) throws(SpoolIOError) -> (SpoolFile, SegmentState) {
+    let path = segmentPath(directory, name, number)
+    let file = try SpoolFile.create(path)
+    var bytes = SegmentHeader(
+      streamID: streamID, segmentNumber: number, firstSequence: firstSequence,
+      createdUnixNanos: UnixClock.now()
+    ).encoded()
+    SpoolRecord(.source, payload: source).frame(into: &bytes)
+    do {
+      try file.append(bytes)
+    } catch {
+      unlink(path)
+      throw error
+    }
+    return (file, SegmentState(number: number, path: path))
+  }
+
+  /// Appends `entries` as one write; throws (having written none of them) when the write fails.
+  func append(_ entries: [Entry]) throws(SpoolIOError) {
+    guard !entries.isEmpty else { return }
+    if current.size >= segmentBytes { try rotate() }
+    var bytes: [UInt8] = []
+    var sequence = nextSequence
+    var spanSequences: [UInt64] = []
+    for entry in entries {
+      let isData = entry.kind.isData
+      SpoolRecord(entry.kind, sequence: isData ? sequence : 0, payload: entry.payload).frame(into: &bytes)
+      if entry.kind == .span { spanSequences.append(sequence) }
+      if isData { sequence += 1 }
+    }
+    try current.append(bytes)
+    let number = segments[segments.count - 1].number
+    segments[segments.count - 1].spanSequences += spanSequences
+    segments[segments.count - 1].lastSequence = sequence - 1
+    nextSequence = sequence
+    for entry in entries {
+      // A journal written after its span closed (another thread's hook raced it) stays closed.
+      if let run = entry.startsRun, !recentlyClosed.contains(run) { openRuns[run] = (number, entry.payload) }
+      if let run = entry.endsRun, openRuns.removeValue(forKey: run) == nil {
+        // A ring of the last 4,096: enough for any race between two hooks.
+        if recentlyClosedOrder.count < 4096 {
+          recentlyClosedOrder.append(run)
+        } else {
+          recentlyClosed.remove(recentlyClosedOrder[recentlyClosedNext])
+          recentlyClosedOrder[recentlyClosedNext] = run
+          recentlyClosedNext = (recentlyClosedNext + 1) % recentlyClosedOrder.count
+        }
+        recentlyClosed.insert(run)
+      }
+    }
+    publish()
+  }
+
+  /// Records what the export thread settled, and deletes the segments it no longer needs.
+  func acknowledge() throws(SpoolIOError) {
+    let settled = published.withLock { $0.settledThrough }
+    guard settled > ackWritten else { return }
+    try current.append(SpoolRecord(.ack, payload: SpoolAck.payload(settledThrough: settled)).framed())
+    ackWritten = settled
+    // Oldest first, never the one being written: a segment whose every record is settled goes,
+    // once the runs still open that started in it are carried forward.
+    while segments.count > 1, segments[0].lastSequence <= settled {
+      let carried = openRuns.filter { $0.value.segment == segments[0].number }
+      if !carried.isEmpty {
+        try append(carried.map { Entry(kind: .runStarted, payload: $0.value.payload, startsRun: $0.key) })
+        try current.sync()
+      }
+      unlink(segments[0].path)
+      segments.removeFirst()
+    }
+    publish()
+  }
+
+  /// Spans on disk the export thread has not settled, and the bytes of the stream.
+  var unsettled: (spans: Int, bytes: Int) {
+    let settled = published.withLock { $0.settledThrough }
+    let spans = segments.reduce(0) { total, segment in
+      total + segment.spanSequences.count - segment.spanSequences.prefix { $0 <= settled }.count
+    }
+    return (spans, segments.reduce(0) { $0 + $1.size })
+  }
+
+  /// Runs whose start is journaled and whose end is not.
+  var openRunCount: Int { openRuns.count }
+
+  /// Makes what was written durable.
+  func sync() throws(SpoolIOError) { try current.sync() }
+
+  /// Closes the stream. With nothing left to send and no run open, its files go; otherwise they
+  /// stay for the next process on this directory (the lock goes with this object).
+  func close() {
+    try? current.sync()
+    defer { lock = nil }
+    guard unsettled.spans == 0, openRuns.isEmpty else { return }
+    for segment in segments { unlink(segment.path) }
+    unlink("\(directory)/\(name).lock")
+  }
+
+  private func rotate() throws(SpoolIOError) {
+    try current.sync()
+    let number = segments[segments.count - 1].number + 1
+    let (file, state) = try Self.openSegment(
+      directory: directory, name: name, number: number, streamID: streamID, firstSequence: nextSequence,
+      source: sourcePayload)
+    current = file
+    segments.append(state)
+    try? SpoolDirectory.sync(directory)
+  }
+
+  private func publish() {
+    segments[segments.count - 1].size = current.size
+    let view = segments.map { SpoolPublished.Segment(number: $0.number, path: $0.path, size: $0.size) }
+    let last = nextSequence - 1
+    published.withLock {
+      $0.segments = view
+      $0.lastSequence = last
+    }
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int, with pad: Character = "0") -> String {
+    count >= width ? self : String(repeating: pad, count: width - count) + self
+  }
+}

@@ -1,0 +1,191 @@
+import Dispatch
+import Logging
+import SinkSpool
+import SinkSupport
+import Synchronization
+
+/// The spool's writer thread ("otel-spool"): takes what the hooks recorded from the queue, turns
+/// it into spans (conventions and span limits applied, as the export thread does without a
+/// spool), encodes each, and appends them to this process's stream at least every
+/// ``SpoolSettings/writeInterval``, syncing every ``SpoolSettings/syncInterval``. The export
+/// thread reads them back from the stream. Hooks never wait for it: the queue between them is the
+/// same bounded, non-blocking hand-off as without a spool.
+final class SpoolWriter: Sendable {
+  let queue: SpanQueue
+  /// The export thread waits on this: signalled when a batch's worth of spans is written.
+  let spansWritten = DispatchSemaphore(value: 0)
+  private let state: LockedValue<State>
+  private let settings: SpoolSettings
+  private let conventions: LLMConventions
+  private let spanLimits: ResolvedSpanLimits
+  private let counters: SinkCounters
+  private let logger: Logger
+  private let stopped = OneShot<Bool>()
+  let published: LockedValue<SpoolPublished>
+  /// The stream; touched by the writer thread only once it runs (`nonisolated(unsafe)`: handed
+  /// over at start, then the thread's alone, until ``stop(deadline:)`` has waited for it).
+  nonisolated(unsafe) private var stream: SpoolStream
+  let directory: String
+
+  private struct State {
+    var writeRequests: [OneShot<Bool>] = []
+    var stopRequested = false
+  }
+
+  /// Opens a new stream in `settings.directory`; throws when the directory cannot be used.
+  init(
+    settings: SpoolSettings, source: TelemetrySource, queue: SpanQueue, conventions: LLMConventions,
+    spanLimits: ResolvedSpanLimits, counters: SinkCounters, logger: Logger
+  ) throws(SpoolIOError) {
+    self.settings = settings
+    self.queue = queue
+    self.conventions = conventions
+    self.spanLimits = spanLimits
+    self.counters = counters
+    self.logger = logger
+    directory = settings.directory
+    let encoded = TraceRequestEncoder().encodeSource(source)
+    stream = try SpoolStream(
+      directory: settings.directory, source: encoded, segmentBytes: settings.segmentBytes)
+    published = stream.published
+    state = LockedValue(State())
+  }
+
+  /// Starts the thread; `false` when the system refuses one.
+  func start() -> Bool {
+    NativeThread.start(name: "otel-spool") { [self] in run() }
+  }
+
+  /// Writes everything queued so far; `true` when it is in the stream within `deadline`.
+  func write(until deadline: Deadline) -> Bool {
+    let done = OneShot<Bool>()
+    let accepted = state.withLock { state -> Bool in
+      guard !state.stopRequested else { return false }
+      state.writeRequests.append(done)
+      return true
+    }
+    guard accepted else { return stopped.wait(until: deadline) != nil }
+    queue.batchReady.signal()
+    return done.wait(until: deadline) ?? false
+  }
+
+  /// Writes what is left, syncs, and closes the stream (keeping it if anything is unsettled).
+  func stop(deadline: Deadline) -> Bool {
+    state.withLock { $0.stopRequested = true }
+    queue.batchReady.signal()
+    return stopped.wait(until: deadline) ?? false
+  }
+
+  private func run() {
+    recoverEarlierStreams()
+    var spare = queue.makeSpare()
+    var lastSync = ContinuousClock.now
+    var unsignalled = 0
+    var writeFailures = 0
+    while true {
+      _ = queue.batchReady.wait(timeout: Deadline(after: settings.writeInterval).dispatchTime)
+      let (requests, stopping) = state.withLock { state in
+        defer { state.writeRequests.removeAll() }
+        return (state.writeRequests, state.stopRequested)
+      }
+      if stopping { queue.close() }
+      queue.drain(into: &spare)
+      let written = write(spare, failures: &writeFailures)
+      spare.removeAll(keepingCapacity: true)
+      unsignalled += written
+      do {
+        try stream.acknowledge()
+      } catch {
+        writeFailures += 1
+      }
+      if ContinuousClock.now - lastSync >= settings.syncInterval || stopping {
+        try? stream.sync()
+        lastSync = .now
+      }
+      let unsettled = stream.unsettled
+      counters.spool.spansOnDisk.store(unsettled.spans, ordering: .relaxed)
+      counters.spool.bytes.store(unsettled.bytes, ordering: .relaxed)
+      if unsettled.spans > 0 && (unsignalled >= queue.batchSize || !requests.isEmpty || stopping) {
+        unsignalled = 0
+        spansWritten.signal()
+      }
+      for request in requests { request.fulfil(true) }
+      if stopping {
+        stream.close()
+        stopped.fulfil(true)
+        return
+      }
+    }
+  }
+
+  /// Converts and appends `records`; the spans among them that were written.
+  private func write(_ records: [SpanRecord], failures: inout Int) -> Int {
+    guard !records.isEmpty else { return 0 }
+    let encoder = TraceRequestEncoder()
+    var entries: [SpoolStream.Entry] = []
+    entries.reserveCapacity(records.count)
+    var spans = 0
+    for record in records {
+      let data = record.spanData(conventions: conventions).limited(by: spanLimits)
+      let encoded = encoder.encodeSpan(data)
+      switch record {
+      case .runStarted, .stepStarted:
+        // Journaled, not sent: a later process ends it if this one dies first.
+        let role: SpoolSpan.Role = if case .runStarted = record { .runEnded } else { .plain }
+        let payload = SpoolSpan(data, role: role, time: data.startTimeUnixNano, span: encoded).payload()
+        entries.append(SpoolStream.Entry(kind: .runStarted, payload: payload, startsRun: data.spanID.value))
+      case .run, .step, .llmCall:
+        let role: SpoolSpan.Role = if case .run = record { .runEnded } else { .plain }
+        let payload = SpoolSpan(data, role: role, time: data.endTimeUnixNano, span: encoded).payload()
+        // Any span closes the journal of the same id (a run, or a step a child took early).
+        entries.append(SpoolStream.Entry(kind: .span, payload: payload, endsRun: data.spanID.value))
+        spans += 1
+      }
+    }
+    do {
+      try stream.append(entries)
+      counters.spool.spansSpooled.wrappingAdd(spans, ordering: .relaxed)
+      if failures > 0 {
+        logger.notice("spool \(directory): writing works again after \(failures) failed writes")
+        failures = 0
+      }
+      return spans
+    } catch {
+      // Nothing of it is on disk, so nothing of it can be sent: counted and said, never silent.
+      counters.spansDropped.wrappingAdd(spans, ordering: .relaxed)
+      counters.spool.spansDiscarded.wrappingAdd(spans, ordering: .relaxed)
+      if failures == 0 {
+        logger.warning(
+          "spool \(directory): a write failed, \(spans) spans lost (counted as dropped): \(error); later writes are tried again"
+        )
+      }
+      failures += 1
+      return 0
+    }
+  }
+
+  /// Sends again what processes before this one left unsent, and ends the runs they left open.
+  private func recoverEarlierStreams() {
+    let recovery = SpoolRecovery(directory: directory, ownName: stream.name)
+    for (name, lock) in recovery.lockDeadStreams() {
+      do {
+        let adopted = try recovery.adopt(name, into: stream)
+        counters.spool.streamsRecovered.wrappingAdd(1, ordering: .relaxed)
+        counters.spool.spansRecovered.wrappingAdd(adopted.spans + adopted.rebuilt, ordering: .relaxed)
+        counters.spool.runsRecovered.wrappingAdd(adopted.runs, ordering: .relaxed)
+        counters.spool.spansSpooled.wrappingAdd(adopted.spans + adopted.rebuilt, ordering: .relaxed)
+        logger.notice(
+          "spool \(directory): recovered \(adopted.spans) unsent spans and \(adopted.runs) unfinished runs (ended with ERROR: \(RunSpanRecord.processEndedMessage)) of an earlier process (\(name))"
+        )
+        for problem in adopted.problems {
+          logger.warning("spool \(directory): \(problem); that part is skipped")
+        }
+      } catch {
+        logger.warning(
+          "spool \(directory): could not recover \(name): \(error); it is left for a later process")
+      }
+      withExtendedLifetime(lock) {}
+    }
+    if stream.unsettled.spans > 0 { spansWritten.signal() }
+  }
+}

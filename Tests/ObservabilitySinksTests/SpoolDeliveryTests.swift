@@ -1,0 +1,81 @@
+import Foundation
+import ObservabilitySinks
+import SinkSupport
+import TestSupport
+import Testing
+
+/// A fresh spool directory of the test's own.
+func makeSpoolDirectory() throws -> String {
+  let path = FileManager.default.temporaryDirectory.appendingPathComponent("spool-\(UUID().uuidString)").path
+  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+  return path
+}
+
+/// The segment files in a spool directory.
+func spoolSegments(_ directory: String) -> [String] {
+  ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".seg") }
+}
+
+@Suite("Spool: nothing is lost to an outage through shutdown or to a burst", .serialized)
+struct SpoolDeliveryTests {
+  static func sink(_ endpoint: String, spool: String, logs: CapturedLogs? = nil) -> OpenTelemetrySink {
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = [:]
+    configuration.spoolDirectory = spool
+    configuration.exportTimeout = .seconds(1)
+    if let logs { configuration.logger = logs.logger }
+    return OpenTelemetrySink(
+      enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
+  }
+
+  @Test func aCollectorDownThroughShutdownLosesNothingAndTheNextSinkSendsIt() throws {
+    let spool = try makeSpoolDirectory()
+    defer { try? FileManager.default.removeItem(atPath: spool) }
+    // Where a receiver was: nothing listens there now.
+    let gone = try OTLPTestReceiver()
+    let deadEndpoint = gone.endpoint
+    gone.stop()
+
+    let logs = CapturedLogs()
+    let first = Self.sink(deadEndpoint, spool: spool, logs: logs)
+    playRuns(first, runs: 3, steps: 5)
+    #expect(!first.syncShutdown(timeout: .seconds(3)))
+    let left = first.status()
+    #expect(left.spansRecorded == 18)
+    #expect(left.spansFailed == 0 && left.spansDropped == 0)
+    #expect(left.spoolSpans == 18)
+    #expect(left.spansPending == 18)
+    let warnings = logs.messages.withLock { $0 }
+    #expect(warnings.contains { $0.contains("kept in the spool, sent again later") }, "\(warnings)")
+    #expect(!spoolSegments(spool).isEmpty)
+
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    let second = Self.sink(receiver.endpoint, spool: spool)
+    #expect(second.syncShutdown(timeout: .seconds(10)))
+    let spans = receiver.spans()
+    #expect(spans.count == 18)
+    #expect(Set(spans.map(\.spanID)).count == 18)
+    #expect(spans.filter { $0.name == "rlm.run" }.count == 3)
+    let status = second.status()
+    #expect(status.spansRecovered == 18 && status.runsRecovered == 0)
+    #expect(status.spansExported == 18 && status.spansPending == 0 && status.spoolSpans == 0)
+    #expect(spoolSegments(spool).isEmpty)
+  }
+
+  @Test func aBurstOf205RunsOf50StepsLosesNothingAtTheDefaultQueueSize() throws {
+    let spool = try makeSpoolDirectory()
+    defer { try? FileManager.default.removeItem(atPath: spool) }
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    let sink = Self.sink(receiver.endpoint, spool: spool)
+    playRuns(sink, runs: 205, steps: 50)
+    #expect(sink.syncShutdown(timeout: .seconds(30)))
+    let status = sink.status()
+    #expect(status.spansRecorded == 10_455)
+    #expect(status.spansDropped == 0)
+    #expect(status.spansExported == 10_455)
+    #expect(Set(receiver.spans().map(\.spanID)).count == 10_455)
+    #expect(spoolSegments(spool).isEmpty)
+  }
+}
