@@ -3,7 +3,7 @@
 //
 //   SpoolChild start:R step:R flush llm:R child:C:R spooled:3 sigkill
 //
-// Commands, in order: start:R, child:C:P (a run under P's step in progress), step:R, llm:R,
+// Commands, in order: start:R, child:C:P (a run under P's step in progress), step:R, steps:R:N, llm:R,
 // end:R, flush (prints "flushed true|false"), spooled:N (waits until N spans wait in the spool),
 // shutdown:SECONDS (prints "shutdown true|false"), status (prints counters), sigkill, abort.
 import Foundation
@@ -30,14 +30,17 @@ for command in CommandLine.arguments.dropFirst() {
     sink.onRunStart(
       runID: parts[1], task: "sub-task \(parts[1])", environment: "child",
       params: RunParams(maxSteps: 9, parentRunID: parts[2], depth: 1))
-  case "step":
-    let step = (steps[parts[1]] ?? 0) + 1
-    steps[parts[1]] = step
-    sink.onStep(
-      runID: parts[1],
-      event: StepEvent(
-        step: step, action: StepAction(type: "run_python", code: "print(\(step))"), reward: 0.5),
-      cumulativeReward: Double(step) / 2)
+  case "step", "steps":
+    // steps:R:N is N steps at once.
+    for _ in 0..<(parts.count > 2 ? Int(parts[2]) ?? 1 : 1) {
+      let step = (steps[parts[1]] ?? 0) + 1
+      steps[parts[1]] = step
+      sink.onStep(
+        runID: parts[1],
+        event: StepEvent(
+          step: step, action: StepAction(type: "run_python", code: "print(\(step))"), reward: 0.5),
+        cumulativeReward: Double(step) / 2)
+    }
   case "llm":
     let start = ContinuousClock.now
     sink.onLLMCall(
@@ -63,7 +66,8 @@ for command in CommandLine.arguments.dropFirst() {
     say(
       "status recorded=\(status.spansRecorded) exported=\(status.spansExported) recovered=\(status.spansRecovered)"
         + " runsRecovered=\(status.runsRecovered) pending=\(status.spansPending) spool=\(status.spoolSpans)"
-        + " failed=\(status.spansFailed) dropped=\(status.spansDropped)")
+        + " failed=\(status.spansFailed) dropped=\(status.spansDropped) discarded=\(status.spoolSpansDiscarded)"
+    )
   case "sigkill":
     kill(getpid(), SIGKILL)
   case "abort":

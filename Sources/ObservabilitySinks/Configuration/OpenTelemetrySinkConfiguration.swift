@@ -94,6 +94,10 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   /// `rlm.run` span, in ERROR ("the process ended before the run did"), so a run killed midway
   /// still arrives as one trace. Needs an OTLP exporter. See docs/reliability.md, "Durable delivery".
   public var spoolDirectory: String?
+  /// The most the spool keeps on disk for this process, in bytes (`DSPY_RLM_OTEL_SPOOL_MAX_BYTES`,
+  /// 512 MiB; at least 256 KiB). When an outage fills it, the oldest unsent spans go first,
+  /// counted as dropped and said in the log.
+  public var spoolMaxBytes: Int?
   /// Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES` adds to them); `service.name` from
   /// the sink wins.
   ///

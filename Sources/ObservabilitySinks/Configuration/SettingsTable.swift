@@ -59,6 +59,10 @@ enum SettingsTable {
     name: "DSPY_RLM_OTEL_SPOOL_DIR", isPerSignal: false, defaultDescription: "none (in memory)"
   ) { reader, name in reader.text(name) }
 
+  static let spoolMaxBytes = EnvironmentSetting<Int>(
+    name: "DSPY_RLM_OTEL_SPOOL_MAX_BYTES", isPerSignal: false, defaultDescription: "536870912 (512 MiB)"
+  ) { reader, name in reader.positiveInt(name) }
+
   static let loadBalancing = EnvironmentSetting<OTLPLoadBalancing>(
     name: "DSPY_RLM_OTEL_GRPC_LOAD_BALANCING", isPerSignal: false,
     defaultDescription: "round_robin for dns:/// and ipv4:/ipv6: lists, else pick_first"
@@ -213,6 +217,7 @@ enum SettingsTable {
       attributeCountLimit.names, attributeValueLengthLimit.names, spanAttributeCountLimit.names,
       spanAttributeValueLengthLimit.names, spanEventCountLimit.names, spanLinkCountLimit.names,
       eventAttributeCountLimit.names, linkAttributeCountLimit.names, spoolDirectory.names,
+      spoolMaxBytes.names,
     ]
     return settings.flatMap { $0 }
   }

@@ -1,4 +1,5 @@
 import Logging
+import SinkSpool
 import SinkSupport
 
 /// A sink's settings with every source applied: code, then the environment, then the defaults.
@@ -126,7 +127,19 @@ package struct SinkSettings {
     let spoolDirectory =
       configuration.spoolDirectory.map { $0.trimmingWhitespace() }
       ?? environment[SettingsTable.spoolDirectory]
-    spool = spoolDirectory.flatMap { $0.isEmpty ? nil : SpoolSettings(directory: $0) }
+    spool = spoolDirectory.flatMap { directory in
+      guard !directory.isEmpty else { return nil }
+      var spool = SpoolSettings(
+        directory: directory,
+        maxBytes: configuration.spoolMaxBytes ?? environment[SettingsTable.spoolMaxBytes],
+        fileSizeLimit: SpoolDirectory.fileSizeLimit())
+      spool.problemLogInterval = pipeline.problemLogInterval
+      if let refusal = spool.refusal {
+        logger.warning("spool \(directory): \(refusal)")
+        return nil
+      }
+      return spool
+    }
   }
 
   /// The sampler: code (a ratio outside 0...1 warns and is 1), else the variables, else the default.

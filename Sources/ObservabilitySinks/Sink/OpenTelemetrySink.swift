@@ -187,13 +187,16 @@ public final class OpenTelemetrySink: ObservabilitySink {
       status.runsNotSampled = counts.runsNotSampled
     }
     status.metricExportStopped = metricExporter?.stoppedReason
+    status.spoolSpansDiscarded = counters.spool.spansDiscarded.load(ordering: .relaxed)
     status.spansRecovered = counters.spool.spansRecovered.load(ordering: .relaxed)
     status.runsRecovered = counters.spool.runsRecovered.load(ordering: .relaxed)
     status.spoolSpans = counters.spool.spansOnDisk.load(ordering: .relaxed)
     status.spoolBytes = counters.spool.bytes.load(ordering: .relaxed)
     status.runsNotJournaled = counters.runsNotJournaled.load(ordering: .relaxed)
     if spanExporter != nil {
-      let settled = status.spansExported + status.spansDropped + status.spansFailed + status.spansRejected
+      let settled =
+        status.spansExported + status.spansDropped + status.spansFailed + status.spansRejected
+        + status.spoolSpansDiscarded
       status.spansPending = max(0, status.spansRecorded + status.spansRecovered - settled)
     }
     status.dataPointsExported = counters.dataPoints.exported.load(ordering: .relaxed)

@@ -69,6 +69,11 @@ public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
   public var spoolSpans = 0
   /// Bytes of this process's spool files on disk.
   public var spoolBytes = 0
+  /// Spans the spool lost: a write that failed (a full disk) or the oldest unsent ones, discarded
+  /// to stay within ``OpenTelemetrySinkConfiguration/spoolMaxBytes``. With a spool, `spansRecorded
+  /// + spansRecovered == spansExported + spansDropped + spansFailed + spansRejected +
+  /// spoolSpansDiscarded + spansPending`.
+  public var spoolSpansDiscarded = 0
   /// Run starts the spool could not journal (its hand-off was full): were the process to die,
   /// such a run could not be ended by a later one.
   public var runsNotJournaled = 0

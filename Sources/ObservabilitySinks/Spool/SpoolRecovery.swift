@@ -109,7 +109,7 @@ struct SpoolRecovery {
       adopted.rebuilt += 1
       if start.role == .runEnded { adopted.runs += 1 }
     }
-    try stream.append(entries)
+    if let error = stream.append(entries).error { throw error }
     try stream.sync()
     for segmentName in segmentNames { unlink("\(directory)/\(segmentName)") }
     unlink("\(directory)/\(name).lock")

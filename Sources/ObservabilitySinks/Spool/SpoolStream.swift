@@ -124,25 +124,75 @@ final class SpoolStream {
     return (file, SegmentState(number: number, path: path))
   }
 
-  /// Appends `entries` as one write; throws (having written none of them) when the write fails.
-  func append(_ entries: [Entry]) throws(SpoolIOError) {
-    guard !entries.isEmpty else { return }
-    if current.size >= segmentBytes { try rotate() }
-    var bytes: [UInt8] = []
-    var sequence = nextSequence
-    var spanSequences: [UInt64] = []
-    for entry in entries {
-      let isData = entry.kind.isData
-      SpoolRecord(entry.kind, sequence: isData ? sequence : 0, payload: entry.payload).frame(into: &bytes)
-      if entry.kind == .span { spanSequences.append(sequence) }
-      if isData { sequence += 1 }
+  /// What ``append(_:)`` managed.
+  struct Appended {
+    /// Entries written, from the first: all of them unless `error` is set.
+    var written = 0
+    /// Spans among the entries that could not be written, with why (a full disk, a file-size limit).
+    var error: SpoolIOError?
+  }
+
+  /// Appends `entries` in order, a segment's worth per write, moving to a new segment when the
+  /// current one is full. Stops at the first write that fails: what was written before stays.
+  func append(_ entries: [Entry]) -> Appended {
+    var result = Appended()
+    while result.written < entries.count {
+      do {
+        if current.size >= segmentBytes { try rotate() }
+        var bytes: [UInt8] = []
+        var sequence = nextSequence
+        var end = result.written
+        // As many entries as fit in the rest of the segment; at least one in a fresh segment.
+        while end < entries.count {
+          let entry = entries[end]
+          let before = bytes.count
+          let isData = entry.kind.isData
+          SpoolRecord(entry.kind, sequence: isData ? sequence : 0, payload: entry.payload).frame(into: &bytes)
+          // A segment's worth at most, and 64 KiB per write, so that a disk filling up
+          // keeps what fits.
+          let full = current.size + bytes.count > segmentBytes || bytes.count > Self.largestWrite
+          if full, end > result.written || current.size > freshSize {
+            bytes.removeLast(bytes.count - before)
+            break
+          }
+          if isData { sequence += 1 }
+          end += 1
+        }
+        if end == result.written {
+          try rotate()
+          continue
+        }
+        try current.append(bytes)
+        record(entries[result.written..<end], firstSequence: nextSequence)
+        nextSequence = sequence
+        result.written = end
+      } catch {
+        result.error = error
+        break
+      }
     }
-    try current.append(bytes)
-    let number = segments[segments.count - 1].number
-    segments[segments.count - 1].spanSequences += spanSequences
-    segments[segments.count - 1].lastSequence = sequence - 1
-    nextSequence = sequence
+    publish()
+    return result
+  }
+
+  /// The most one write carries (one record may be larger).
+  static let largestWrite = 64 << 10
+
+  /// The size of a segment with nothing but its header and `source` record.
+  private var freshSize: Int { SegmentHeader.size + SpoolRecord.overhead + sourcePayload.count }
+
+  /// Tracks what `entries`, just written from `firstSequence` on, hold.
+  private func record(_ entries: ArraySlice<Entry>, firstSequence: UInt64) {
+    var sequence = firstSequence
+    let last = segments.count - 1
+    let number = segments[last].number
+    segments[last].size = current.size
     for entry in entries {
+      if entry.kind == .span { segments[last].spanSequences.append(sequence) }
+      if entry.kind.isData {
+        segments[last].lastSequence = sequence
+        sequence += 1
+      }
       // A journal written after its span closed (another thread's hook raced it) stays closed.
       if let run = entry.startsRun, !recentlyClosed.contains(run) { openRuns[run] = (number, entry.payload) }
       if let run = entry.endsRun, openRuns.removeValue(forKey: run) == nil {
@@ -157,7 +207,32 @@ final class SpoolStream {
         recentlyClosed.insert(run)
       }
     }
-    publish()
+  }
+
+  /// Deletes the oldest segments, settled or not, until the stream is within `maxBytes` (the one
+  /// being written always stays); returns the unsettled spans that went with them.
+  func enforce(maxBytes: Int) -> Int {
+    var discarded = 0
+    while segments.count > 1, segments.reduce(0, { $0 + $1.size }) > maxBytes {
+      let settled = published.withLock { $0.settledThrough }
+      if !carryOpenRunsForward(from: segments[0].number) { break }
+      discarded += segments[0].spanSequences.count - segments[0].spanSequences.prefix { $0 <= settled }.count
+      unlink(segments[0].path)
+      segments.removeFirst()
+    }
+    if discarded > 0 { publish() }
+    return discarded
+  }
+
+  /// Appends the journals of runs still open whose latest record is in segment `number`, so that
+  /// deleting the segment loses none of them; `false` when that write failed.
+  private func carryOpenRunsForward(from number: UInt32) -> Bool {
+    let carried = openRuns.filter { $0.value.segment == number }
+    guard !carried.isEmpty else { return true }
+    let appended = append(
+      carried.map { Entry(kind: .runStarted, payload: $0.value.payload, startsRun: $0.key) })
+    guard appended.error == nil, (try? current.sync()) != nil else { return false }
+    return true
   }
 
   /// Records what the export thread settled, and deletes the segments it no longer needs.
@@ -168,12 +243,9 @@ final class SpoolStream {
     ackWritten = settled
     // Oldest first, never the one being written: a segment whose every record is settled goes,
     // once the runs still open that started in it are carried forward.
-    while segments.count > 1, segments[0].lastSequence <= settled {
-      let carried = openRuns.filter { $0.value.segment == segments[0].number }
-      if !carried.isEmpty {
-        try append(carried.map { Entry(kind: .runStarted, payload: $0.value.payload, startsRun: $0.key) })
-        try current.sync()
-      }
+    while segments.count > 1, segments[0].lastSequence <= settled,
+      carryOpenRunsForward(from: segments[0].number)
+    {
       unlink(segments[0].path)
       segments.removeFirst()
     }
@@ -207,6 +279,7 @@ final class SpoolStream {
 
   private func rotate() throws(SpoolIOError) {
     try current.sync()
+    segments[segments.count - 1].size = current.size
     let number = segments[segments.count - 1].number + 1
     let (file, state) = try Self.openSegment(
       directory: directory, name: name, number: number, streamID: streamID, firstSequence: nextSequence,

@@ -27,6 +27,11 @@ final class SpoolWriter: Sendable {
   nonisolated(unsafe) private var stream: SpoolStream
   let directory: String
 
+  /// Unsent spans discarded to keep within the size bound since the last line saying so, and when
+  /// that line was: the writer thread's alone.
+  nonisolated(unsafe) private var discardedSinceLog = 0
+  nonisolated(unsafe) private var lastDiscardLog: ContinuousClock.Instant?
+
   private struct State {
     var writeRequests: [OneShot<Bool>] = []
     var stopRequested = false
@@ -142,26 +147,36 @@ final class SpoolWriter: Sendable {
         spans += 1
       }
     }
-    do {
-      try stream.append(entries)
-      counters.spool.spansSpooled.wrappingAdd(spans, ordering: .relaxed)
-      if failures > 0 {
-        logger.notice("spool \(directory): writing works again after \(failures) failed writes")
-        failures = 0
-      }
-      return spans
-    } catch {
-      // Nothing of it is on disk, so nothing of it can be sent: counted and said, never silent.
-      counters.spansDropped.wrappingAdd(spans, ordering: .relaxed)
-      counters.spool.spansDiscarded.wrappingAdd(spans, ordering: .relaxed)
+    let appended = stream.append(entries)
+    let written = entries.prefix(appended.written).count { $0.kind == .span }
+    counters.spool.spansSpooled.wrappingAdd(written, ordering: .relaxed)
+    if let error = appended.error {
+      // Nothing of the rest is on disk, so nothing of it can be sent: counted and said, never silent.
+      let lost = spans - written
+      counters.spool.spansDiscarded.wrappingAdd(lost, ordering: .relaxed)
       if failures == 0 {
         logger.warning(
-          "spool \(directory): a write failed, \(spans) spans lost (counted as dropped): \(error); later writes are tried again"
+          "spool \(directory): a write failed, \(lost) spans lost (status().spoolSpansDiscarded): \(error); later writes are tried again"
         )
       }
       failures += 1
-      return 0
+    } else if failures > 0 {
+      logger.notice("spool \(directory): writing works again after \(failures) failed writes")
+      failures = 0
     }
+    let discarded = stream.enforce(maxBytes: settings.maxBytes)
+    if discarded > 0 {
+      counters.spool.spansDiscarded.wrappingAdd(discarded, ordering: .relaxed)
+      discardedSinceLog += discarded
+      if lastDiscardLog.map({ ContinuousClock.now - $0 >= settings.problemLogInterval }) ?? true {
+        logger.warning(
+          "spool \(directory) is full (\(settings.maxBytes) bytes, DSPY_RLM_OTEL_SPOOL_MAX_BYTES): the oldest \(discardedSinceLog) unsent spans were discarded (status().spoolSpansDiscarded); repeats are summarised at most every \(settings.problemLogInterval.components.seconds) s"
+        )
+        lastDiscardLog = .now
+        discardedSinceLog = 0
+      }
+    }
+    return written
   }
 
   /// Sends again what processes before this one left unsent, and ends the runs they left open.

@@ -17,7 +17,8 @@ enum BuiltTool {
   /// Runs `name` with exactly `environment` (nothing of this process's leaks in); output goes
   /// through files, so that a chatty tool cannot fill a pipe and block.
   static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-    let executable = url(name)
+    // An absolute path runs as it is (/usr/bin/env, for a tool under a shell).
+    let executable = name.hasPrefix("/") ? URL(fileURLWithPath: name) : url(name)
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
       throw ToolMissing(
         description: "build \(name) first (swift build --build-tests builds it): \(executable.path)")
