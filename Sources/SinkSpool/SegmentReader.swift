@@ -54,6 +54,8 @@ package enum SegmentReader {
   /// What ``scan(_:from:firstSequence:spanLimit:)`` found.
   package struct Scan: Sendable {
     package var records: [SpoolRecord] = []
+    /// Where each of `records` ends (the offset after it).
+    package var recordEnds: [Int] = []
     package var skippedRecords = 0
     /// The offset after the last whole, valid record read.
     package var validLength: Int
@@ -120,6 +122,7 @@ package enum SegmentReader {
           SpoolRecord(
             type: type, flags: flags, sequence: sequence,
             payload: Array(all[(base + offset + SpoolRecord.headerSize)..<checksumOffset])))
+        result.recordEnds.append(offset + frameLength)
       } else {
         result.skippedRecords += 1
       }

@@ -18,14 +18,17 @@ func spoolSegments(_ directory: String) -> [String] {
 
 @Suite("Spool: nothing is lost to an outage through shutdown or to a burst", .serialized)
 struct SpoolDeliveryTests {
-  static func sink(_ endpoint: String, spool: String, logs: CapturedLogs? = nil) -> OpenTelemetrySink {
+  static func sink(
+    _ endpoint: String, spool: String, logs: CapturedLogs? = nil, serviceName: String = "rlm-code"
+  ) -> OpenTelemetrySink {
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.environment = [:]
     configuration.spoolDirectory = spool
     configuration.exportTimeout = .seconds(1)
     if let logs { configuration.logger = logs.logger }
     return OpenTelemetrySink(
-      enabled: true, endpoint: endpoint, metricsEnabled: false, configuration: configuration)
+      enabled: true, serviceName: serviceName, endpoint: endpoint, metricsEnabled: false,
+      configuration: configuration)
   }
 
   @Test func aCollectorDownThroughShutdownLosesNothingAndTheNextSinkSendsIt() throws {
@@ -37,7 +40,7 @@ struct SpoolDeliveryTests {
     gone.stop()
 
     let logs = CapturedLogs()
-    let first = Self.sink(deadEndpoint, spool: spool, logs: logs)
+    let first = Self.sink(deadEndpoint, spool: spool, logs: logs, serviceName: "first-process")
     playRuns(first, runs: 3, steps: 5)
     #expect(!first.syncShutdown(timeout: .seconds(3)))
     let left = first.status()
@@ -51,15 +54,19 @@ struct SpoolDeliveryTests {
 
     let receiver = try OTLPTestReceiver()
     defer { receiver.stop() }
-    let second = Self.sink(receiver.endpoint, spool: spool)
+    let second = Self.sink(receiver.endpoint, spool: spool, serviceName: "second-process")
+    playRuns(second, runs: 1, steps: 1, prefix: "own")
     #expect(second.syncShutdown(timeout: .seconds(10)))
-    let spans = receiver.spans()
+    // Each span under the resource of the process that recorded it.
+    let own = receiver.spans().filter { $0.resourceAttributes["service.name"] == .string("second-process") }
+    #expect(own.count == 2)
+    let spans = receiver.spans().filter { $0.resourceAttributes["service.name"] == .string("first-process") }
     #expect(spans.count == 18)
     #expect(Set(spans.map(\.spanID)).count == 18)
     #expect(spans.filter { $0.name == "rlm.run" }.count == 3)
     let status = second.status()
     #expect(status.spansRecovered == 18 && status.runsRecovered == 0)
-    #expect(status.spansExported == 18 && status.spansPending == 0 && status.spoolSpans == 0)
+    #expect(status.spansExported == 20 && status.spansPending == 0 && status.spoolSpans == 0)
     #expect(spoolSegments(spool).isEmpty)
   }
 

@@ -124,11 +124,36 @@ struct SpoolFaultTests {
       environment: Self.environment(endpoint: receiver.endpoint, spool: spool))
     #expect(next.exited && next.status == 0, "\(next.stdout)\(next.stderr)")
     #expect(
-      next.stderr.contains("corrupt at byte") && next.stderr.contains("that part is skipped"),
+      next.stderr.contains("corrupt at byte") && next.stderr.contains("the rest of that segment is skipped"),
       "\(next.stderr)")
     let recovered = counters(next.stdout)["recovered"] ?? -1
     #expect(recovered > 0 && recovered < 21, "\(next.stdout)")
     #expect(receiver.spans().count == recovered)
+  }
+
+  @Test func aStreamOfANewerFormatIsLeftAsItIsAndAnUnreadableSegmentSetAside() throws {
+    let spool = try makeSpoolDirectory()
+    defer { try? FileManager.default.removeItem(atPath: spool) }
+    // A dead stream written by a later version (format 2), and one whose segment is a directory.
+    #expect(FileManager.default.createFile(atPath: "\(spool)/s-1-1-newer.lock", contents: Data()))
+    var newer = Data("RLMOTSPL".utf8) + Data([2, 0, 0, 0, 64, 0, 0, 0])
+    newer += Data(count: 48)
+    try newer.write(to: URL(fileURLWithPath: "\(spool)/s-1-1-newer.000001.seg"))
+    #expect(FileManager.default.createFile(atPath: "\(spool)/s-2-2-broken.lock", contents: Data()))
+    try FileManager.default.createDirectory(
+      atPath: "\(spool)/s-2-2-broken.000001.seg", withIntermediateDirectories: false)
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    let run = try runChild(
+      shell: "", ["flush", "shutdown:5", "status"],
+      environment: Self.environment(endpoint: receiver.endpoint, spool: spool))
+    #expect(run.exited && run.status == 0, "\(run.stdout)\(run.stderr)")
+    #expect(
+      run.stderr.contains("format version 2, newer than this one reads; left as it is"), "\(run.stderr)")
+    #expect(run.stderr.contains("not a regular file; set aside as"), "\(run.stderr)")
+    let left = try FileManager.default.contentsOfDirectory(atPath: spool)
+    #expect(left.contains("s-1-1-newer.000001.seg") && left.contains("s-1-1-newer.lock"))
+    #expect(left.contains("s-2-2-broken.000001.seg.unreadable"))
   }
 
   @Test func aFullSpoolDiscardsTheOldestUnsentSpansCountedAndSaid() throws {

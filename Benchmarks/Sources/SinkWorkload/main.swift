@@ -13,6 +13,8 @@
 //              --never-end      (longrun) runs are started and stepped but never ended, as by a
 //                               runtime that crashes mid-run
 //              --max-active-runs N  the sink's active-run bound (default: the sink's, 10,000)
+//              --spool DIR      a spool directory for the sink (spoolgen leaves spans in it with a
+//                               collector down; recover times a sink sending them)
 //              --sampler NAME [--sampler-arg X]  OTEL_TRACES_SAMPLER (and _ARG) for the sink, e.g.
 //                               always_off, parentbased_traceidratio --sampler-arg 0.1
 #if canImport(Glibc)
@@ -23,10 +25,10 @@
 
 func usage(_ message: String) -> Never {
   let text =
-    "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained|longrun [--endpoint URL] "
+    "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained|longrun|spoolgen|recover [--endpoint URL] "
     + "[--protocol grpc|http/protobuf] [--in-memory] "
     + "[--no-metrics] [--runs N] [--steps N] [--active-runs N] [--queue N] [--batch N] [--seconds S] "
-    + "[--never-end] [--max-active-runs N] [--sampler NAME] [--sampler-arg X]\n"
+    + "[--never-end] [--max-active-runs N] [--sampler NAME] [--sampler-arg X] [--spool DIR]\n"
   var bytes = Array(text.utf8)
   _ = write(2, &bytes, bytes.count)
   exit(2)
@@ -64,6 +66,7 @@ while let flag = arguments.popFirst() {
   case "--max-active-runs": options.maxActiveRuns = integer()
   case "--sampler": options.sampler = value()
   case "--sampler-arg": options.samplerArgument = value()
+  case "--spool": options.spool = value()
   case "--seconds":
     guard let seconds = Double(value()), seconds > 0, seconds < 600 else {
       usage("--seconds needs 0 < S < 600")
@@ -81,6 +84,8 @@ case "hooks": fields = hooksScenario(options)
 case "burst": fields = burstScenario(options)
 case "sustained": fields = sustainedScenario(options)
 case "longrun": fields = longRunScenario(options)
+case "spoolgen": fields = spoolGenerateScenario(options)
+case "recover": fields = recoverScenario(options)
 default: usage("unknown scenario \(scenario)")
 }
 // "parentbased_traceidratio 0.1"; null for the default sampler.

@@ -226,15 +226,23 @@ final class ExportWorker: Sendable {
     _ spool: SpoolExport, deadline: Deadline?, urgent: Bool, problems: inout ProblemLog
   ) -> Bool {
     if !urgent, let retryAt = spool.retry.withLock({ $0.at }), !retryAt.hasPassed { return false }
-    while let batch = spool.reader.next(limit: queue.batchSize) {
+    // A few batches a turn unless a flush or shutdown waits: a long backlog (a recovered spool)
+    // must not hold up metric export and new requests; the thread wakes itself to go on.
+    var batches = 0
+    defer { if batches >= 8 { wake.signal() } }
+    while urgent || batches < 8, let batch = spool.reader.next(limit: queue.batchSize) {
+      batches += 1
       guard !batch.spans.isEmpty else {
         spool.reader.settle(batch)
         continue
       }
       let timeout = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
       guard timeout > .zero else { return false }
-      let result = spool.exporter.exportEncoded(batch.spans[...], source: spool.source, timeout: timeout)
-      if result.isDelivered || SpoolExport.isRefusal(result) {
+      let result = spool.exporter.exportEncoded(
+        batch.spans[...], source: batch.source ?? spool.source, timeout: timeout)
+      // A split batch partly delivered is settled too (its failed part counted as failed):
+      // sending it again would duplicate what arrived.
+      if result.isDelivered || SpoolExport.isRefusal(result) || SpoolExport.isPartial(result) {
         _ = account(result, spans: batch.spans.count, problems: &problems)
         spool.reader.settle(batch)
         spool.retry.withLock { $0 = (nil, spool.settings.firstRetryDelay) }
@@ -256,7 +264,7 @@ final class ExportWorker: Sendable {
       return false
     }
     if let problem = spool.reader.lastProblem, spool.reportedProblem.exchange(problem) != problem {
-      log.logger.warning("spool \(spool.writer.directory): \(problem); the rest of that segment is skipped")
+      log.logger.warning("spool \(spool.writer.directory): \(problem)")
     }
     return true
   }

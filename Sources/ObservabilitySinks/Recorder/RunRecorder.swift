@@ -38,14 +38,14 @@ package final class RunRecorder: Sendable {
     paramTypes: RunAttributeTypes? = nil, at time: UInt64? = nil
   ) {
     let now = time ?? UnixClock.now()
-    var journalRun: RunSpanRecord?
-    var journalStep: StepSpanRecord?
     let ended = state.withLock { state -> ActiveRun.Ended? in
       let run: ActiveRun
       if let parentRunID = params.parentRunID, parentRunID != runID, let parentRun = state.runs[parentRunID] {
         if journalsRunStarts, parentRun.isSampled, parentRun.stepInProgress == nil {
           _ = parentRun.stepInProgressID(&state.ids)
-          journalStep = parentRun.stepInProgressRecord(endTime: parentRun.lastStepEnd)
+          if let step = parentRun.stepInProgressRecord(endTime: parentRun.lastStepEnd) {
+            journal(.stepStarted(step))
+          }
         }
         // A recursive run: one trace, the child under the parent's step in progress.
         let identity = SpanIdentity(
@@ -71,7 +71,9 @@ package final class RunRecorder: Sendable {
           isSampled: sampler.isSampled(traceID: identity.traceID, parent: parent))
       }
       if !run.isSampled { state.runsNotSampled += 1 }
-      if journalsRunStarts, run.isSampled { journalRun = run.runRecord(endTime: now, ending: .processEnded) }
+      if journalsRunStarts, run.isSampled {
+        journal(.runStarted(run.runRecord(endTime: now, ending: .processEnded)))
+      }
       let (replaced, evicted) = state.runs.insert(run)
       state.instruments?.runsCell(environment: environment, now: now).add(1)
       if let replaced {
@@ -85,13 +87,12 @@ package final class RunRecorder: Sendable {
       return evicted.isSampled ? evicted.ended(at: now, ending: .evicted(limit: state.runs.limit)) : nil
     }
     if let ended { finish(ended) }
-    // Not a span (not counted as recorded): the spool's journal of the run, kept for a later
-    // process should this one die first. A full queue refuses it like a span.
-    if let journalStep { journal(.stepStarted(journalStep)) }
-    if let journalRun { journal(.runStarted(journalRun)) }
   }
 
-  /// Hands a spool's journal record (not a span: not counted as recorded) to the queue.
+  /// Hands a spool's journal record (not a span: not counted as recorded) to the queue: what a
+  /// later process needs to end a run or step should this one die first. Pushed under the
+  /// recorder's lock (order: recorder, then queue), so it always precedes the span that closes
+  /// it, whichever thread records that. A full queue refuses it like a span.
   private func journal(_ record: SpanRecord) {
     if let queue, !queue.push(record) { counters.runsNotJournaled.wrappingAdd(1, ordering: .relaxed) }
   }
@@ -134,7 +135,6 @@ package final class RunRecorder: Sendable {
       call.prompt = nil
       call.response = nil
     }
-    var journalStep: StepSpanRecord?
     let record = state.withLock { state -> LLMCallSpanRecord? in
       guard let run = state.runs[runID] else { return nil }
       guard run.isSampled else {
@@ -148,7 +148,9 @@ package final class RunRecorder: Sendable {
         traceID: run.identity.traceID, spanID: state.ids.nextSpanID(),
         parentSpanID: run.stepInProgressID(&state.ids), flags: SpanData.localParentFlags,
         traceState: run.identity.traceState)
-      if opensStep { journalStep = run.stepInProgressRecord(endTime: run.lastStepEnd) }
+      if opensStep, let step = run.stepInProgressRecord(endTime: run.lastStepEnd) {
+        journal(.stepStarted(step))
+      }
       (run.treeRoot ?? run).modelCallsReported = true
       let seconds = Double(endTime &- min(startTime, endTime)) / 1e9
       state.instruments?.models.record(call, durationSeconds: seconds, now: endTime)
@@ -156,7 +158,6 @@ package final class RunRecorder: Sendable {
         identity: identity, startTime: min(startTime, endTime), endTime: endTime, runID: runID, call: call,
         labels: run.labels)
     }
-    if let journalStep { journal(.stepStarted(journalStep)) }
     if let record { finish(.llmCall(record)) }
   }
 

@@ -26,6 +26,11 @@ struct SpoolExport: Sendable {
   /// A batch the receiver refused for what it holds (gRPC `INVALID_ARGUMENT`, HTTP 400 or 413):
   /// sending it again would be refused again, so it is settled (counted as failed), not kept.
   /// The reasons start with the status as the OTLP connections write it.
+  static func isPartial(_ result: ExportResult) -> Bool {
+    if case .partialFailure = result { return true }
+    return false
+  }
+
   static func isRefusal(_ result: ExportResult) -> Bool {
     guard case .failure(let reason) = result else { return false }
     return ["INVALID_ARGUMENT", "HTTP 400", "HTTP 413"].contains { reason.hasPrefix($0) }

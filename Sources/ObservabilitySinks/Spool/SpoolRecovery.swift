@@ -10,22 +10,31 @@ import SinkSupport
 /// stream whose process is alive stays locked and is never read.
 ///
 /// What a dead stream held and the collector had not settled is appended to this process's own
-/// stream, and each run it started and never ended becomes its `rlm.run` span, ended at the last
-/// thing recorded in its trace with ERROR (the process ended before the run did), as does a
-/// step a child run or model call hung under. Only then, once
-/// that is synced, are the dead stream's files removed; if this process dies first, the next one
-/// finds both (at-least-once).
+/// stream, under the dead process's resource, and each run it started and never ended becomes
+/// its `rlm.run` span, ended at the last thing recorded in its trace with ERROR (the process
+/// ended before the run did), as does a step a child run or model call hung under. Only then,
+/// once that is synced, are the dead stream's files removed; if this process dies first, the next
+/// one finds both (at-least-once). Two passes, a segment at a time: memory holds one segment
+/// and the ids of the stream's spans, never the stream.
 struct SpoolRecovery {
   /// What one adopted stream gave.
   struct Adopted {
     var name: String
-    /// Unsent spans found.
-    var spans: Int
+    /// Unsent spans found and sent on.
+    var spans = 0
     /// Spans still open (runs, and steps children hung under) ended now.
     var rebuilt = 0
     /// The runs among them.
-    var runs: Int
-    var problems: [String]
+    var runs = 0
+    /// What could not be read, each said once.
+    var problems: [String] = []
+    /// Segments that could not be read at all, renamed `….unreadable` and left.
+    var setAside = 0
+  }
+
+  /// Why a stream was left as it is.
+  struct LeftAlone: Error, CustomStringConvertible {
+    var description: String
   }
 
   /// The largest segment read: a hostile file cannot make recovery load more.
@@ -34,57 +43,48 @@ struct SpoolRecovery {
   let directory: String
   let ownName: String
 
-  /// The dead streams' names, each with its lock file open and held.
-  func lockDeadStreams() -> [(name: String, lock: SpoolFile)] {
-    guard let names = try? SpoolDirectory.entries(directory) else { return [] }
-    var dead: [(String, SpoolFile)] = []
-    for entry in names.sorted() where entry.hasSuffix(".lock") && !entry.hasPrefix(".") {
-      let name = String(entry.dropLast(".lock".count))
-      guard name != ownName, let lock = try? SpoolFile.open("\(directory)/\(entry)", writable: true),
-        (try? lock.tryLock()) == true
-      else { continue }
-      dead.append((name, lock))
+  /// The streams in the directory other than this process's, by name.
+  func otherStreams() -> [String] {
+    let names = (try? SpoolDirectory.entries(directory)) ?? []
+    return names.filter { $0.hasSuffix(".lock") && !$0.hasPrefix(".") }.map {
+      String($0.dropLast(".lock".count))
     }
-    return dead
+    .filter { $0 != ownName }.sorted()
   }
 
-  /// Reads the dead stream `name` and appends what is left of it to `stream`; removes its files.
-  func adopt(_ name: String, into stream: SpoolStream) throws(SpoolIOError) -> Adopted {
-    var adopted = Adopted(name: name, spans: 0, runs: 0, problems: [])
+  /// The stream's lock file, open and held, if no live process holds it.
+  func lockIfDead(_ name: String) -> SpoolFile? {
+    guard let lock = try? SpoolFile.open("\(directory)/\(name).lock", writable: true),
+      (try? lock.tryLock()) == true
+    else { return nil }
+    return lock
+  }
+
+  /// Reads the dead stream `name` and appends what is left of it to `stream`, calling `between`
+  /// after each segment (the writer keeps up with the hooks meanwhile); then removes its files.
+  func adopt(_ name: String, into stream: SpoolStream, between: () -> Void) throws -> Adopted {
+    var adopted = Adopted(name: name)
     let prefix = name + "."
     let segmentNames = ((try? SpoolDirectory.entries(directory)) ?? [])
       .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".seg") }.sorted()
+
+    // Pass 1: what was settled, which spans closed which journals, the latest of each.
     var settled: UInt64 = 0
-    var unsent: [(sequence: UInt64, payload: [UInt8])] = []
     var started: [UInt64: SpoolSpan] = [:]
     var ended: Set<UInt64> = []
     var lastActivity: [SpanData.TraceID: UInt64] = [:]
+    var readable: [String] = []
     for segmentName in segmentNames {
-      let path = "\(directory)/\(segmentName)"
-      let bytes: [UInt8]
-      do {
-        bytes = try SpoolFile.open(path, writable: false).readAll(limit: Self.largestSegment)
-      } catch {
-        adopted.problems.append("\(error)")
-        continue
-      }
-      let contents: SegmentContents
-      switch SegmentReader.read(bytes) {
-      case .success(let read): contents = read
-      case .failure(let error):
-        adopted.problems.append("\(path): \(error)")
-        continue
-      }
-      if case .corrupt = contents.end { adopted.problems.append("\(path): \(contents.end)") }
+      guard let contents = try read(segmentName, into: &adopted) else { continue }
+      readable.append(segmentName)
       for record in contents.records {
         switch record.kind {
         case .ack: settled = max(settled, SpoolAck.sequence(record.payload) ?? 0)
         case .span:
-          guard let span = SpoolSpan(payload: record.payload) else { continue }
-          let trace = SpanData.TraceID(high: span.traceHigh, low: span.traceLow)
-          lastActivity[trace] = max(lastActivity[trace] ?? 0, span.time)
-          ended.insert(span.spanID)
-          unsent.append((record.sequence, record.payload))
+          guard let (high, low, spanID, time, _) = SpoolSpan.fixed(record.payload) else { continue }
+          let trace = SpanData.TraceID(high: high, low: low)
+          lastActivity[trace] = max(lastActivity[trace] ?? 0, time)
+          ended.insert(spanID)
         case .runStarted, .runState:
           guard let span = SpoolSpan(payload: record.payload) else { continue }
           let trace = SpanData.TraceID(high: span.traceHigh, low: span.traceLow)
@@ -94,25 +94,87 @@ struct SpoolRecovery {
         }
       }
     }
-    var entries: [SpoolStream.Entry] = unsent.filter { $0.sequence > settled }.map {
-      SpoolStream.Entry(kind: .span, payload: $0.payload)
+
+    // Pass 2: the unsent spans, a segment at a time, under the source they were recorded with.
+    var source: [UInt8]?
+    for segmentName in readable {
+      guard let contents = try read(segmentName, into: &adopted) else { continue }
+      var entries: [SpoolStream.Entry] = []
+      for record in contents.records {
+        if record.kind == .source {
+          try flush(&entries, source: source, into: stream, adopted: &adopted)
+          source = record.payload
+        } else if record.kind == .span, record.sequence > settled {
+          entries.append(SpoolStream.Entry(kind: .span, payload: record.payload))
+        }
+      }
+      try flush(&entries, source: source, into: stream, adopted: &adopted)
+      between()
     }
-    adopted.spans = entries.count
+
+    // The journals no span closed: ended now, at the last thing recorded in their trace.
+    var rebuilt: [SpoolStream.Entry] = []
     for (spanID, start) in started.sorted(by: { $0.key < $1.key }) where !ended.contains(spanID) {
       let trace = SpanData.TraceID(high: start.traceHigh, low: start.traceLow)
       let end = max(start.time, lastActivity[trace] ?? start.time)
-      var run = start
-      run.time = end
-      run.role = .runEnded
-      run.span = EncodedTraceRequest.settingEndTime(of: start.span, to: end)
-      entries.append(SpoolStream.Entry(kind: .span, payload: run.payload()))
+      var span = start
+      span.time = end
+      span.role = start.role
+      span.span = EncodedTraceRequest.settingEndTime(of: start.span, to: end)
+      rebuilt.append(SpoolStream.Entry(kind: .span, payload: span.payload()))
       adopted.rebuilt += 1
       if start.role == .runEnded { adopted.runs += 1 }
     }
-    if let error = stream.append(entries).error { throw error }
-    try stream.sync()
-    for segmentName in segmentNames { unlink("\(directory)/\(segmentName)") }
+    let rebuiltCount = rebuilt.count
+    try flush(&rebuilt, source: source, into: stream, adopted: &adopted)
+    adopted.spans -= rebuiltCount
+    try? stream.sync()
+    for segmentName in readable { unlink("\(directory)/\(segmentName)") }
     unlink("\(directory)/\(name).lock")
     return adopted
+  }
+
+  /// Appends `entries` (under `source`, when it is known) and empties them.
+  private func flush(
+    _ entries: inout [SpoolStream.Entry], source: [UInt8]?, into stream: SpoolStream, adopted: inout Adopted
+  ) throws {
+    guard !entries.isEmpty else { return }
+    let result = source.map { stream.append(entries, source: $0) } ?? stream.append(entries)
+    adopted.spans += result.written
+    entries.removeAll(keepingCapacity: true)
+    if let error = result.error { throw error }
+  }
+
+  /// A segment's records; `nil` (with the reason noted, the file set aside) when it cannot be
+  /// read at all. Throws ``LeftAlone`` for a segment of a later format: that stream is another
+  /// version's to read.
+  private func read(_ segmentName: String, into adopted: inout Adopted) throws -> SegmentContents? {
+    let path = "\(directory)/\(segmentName)"
+    let bytes: [UInt8]
+    do {
+      bytes = try SpoolFile.open(path, writable: false).readAll(limit: Self.largestSegment)
+    } catch {
+      setAside(path, because: "\(error)", adopted: &adopted)
+      return nil
+    }
+    switch SegmentReader.read(bytes) {
+    case .success(let contents):
+      if case .corrupt = contents.end, !adopted.problems.contains(where: { $0.hasPrefix(path) }) {
+        adopted.problems.append("\(path): \(contents.end); the rest of that segment is skipped")
+      }
+      return contents
+    case .failure(.unsupportedMajor(let major)):
+      throw LeftAlone(
+        description: "\(path) is of format version \(major), newer than this one reads; left as it is")
+    case .failure(let error):
+      setAside(path, because: "\(error)", adopted: &adopted)
+      return nil
+    }
+  }
+
+  private func setAside(_ path: String, because reason: String, adopted: inout Adopted) {
+    adopted.problems.append("\(path): \(reason); set aside as \(path).unreadable")
+    adopted.setAside += 1
+    rename(path, path + ".unreadable")
   }
 }

@@ -47,16 +47,18 @@ struct SpoolSpan: Sendable {
 
   /// The payload read back; `nil` when it is too short or its role unknown.
   init?(payload: [UInt8]) {
-    guard payload.count >= Self.fixedSize, let role = Role(rawValue: payload[32]) else { return nil }
+    guard let fixed = Self.fixed(payload) else { return nil }
+    (traceHigh, traceLow, spanID, time, role) = fixed
+    span = Array(payload[Self.fixedSize...])
+  }
+
+  /// The fixed part of a payload alone, without copying the span.
+  static func fixed(_ payload: [UInt8]) -> (UInt64, UInt64, UInt64, UInt64, Role)? {
+    guard payload.count >= fixedSize, let role = Role(rawValue: payload[32]) else { return nil }
     func word(_ index: Int) -> UInt64 {
       (0..<8).reduce(UInt64(0)) { $0 | UInt64(payload[index * 8 + $1]) << UInt64($1 * 8) }
     }
-    traceHigh = word(0)
-    traceLow = word(1)
-    spanID = word(2)
-    time = word(3)
-    self.role = role
-    span = Array(payload[Self.fixedSize...])
+    return (word(0), word(1), word(2), word(3), role)
   }
 }
 

@@ -33,7 +33,11 @@ final class SpoolStream {
   /// sibling (another sink on the directory, alive or later) may send what it left.
   private var lock: SpoolFile?
   private let streamID: [UInt8]
-  private let sourcePayload: [UInt8]
+  /// This process's resource and scope, as a `source` record's payload.
+  private let ownSource: [UInt8]
+  /// The source the records now being appended belong to: this process's, or during a
+  /// recovery an earlier process's; every new segment starts with it.
+  private var currentSource: [UInt8]
   private let segmentBytes: Int
   private var current: SpoolFile
   private var segments: [SegmentState]
@@ -42,10 +46,14 @@ final class SpoolStream {
   private var ackWritten: UInt64 = 0
   /// The start records of runs not yet ended, by run span id, with the segment each is in.
   private var openRuns: [UInt64: (segment: UInt32, payload: [UInt8])] = [:]
-  /// Spans that closed no journal: a journal of one of them arriving late is not opened.
-  private var recentlyClosed: Set<UInt64> = []
-  private var recentlyClosedOrder: [UInt64] = []
-  private var recentlyClosedNext = 0
+  /// The latest time recorded in each trace with an open run: a journal carried forward takes it,
+  /// so that a run rebuilt after its early segments are gone still ends at its last activity.
+  private var traceActivity: [TraceKey: UInt64] = [:]
+
+  private struct TraceKey: Hashable {
+    var high: UInt64
+    var low: UInt64
+  }
 
   private struct SegmentState {
     var number: UInt32
@@ -89,11 +97,12 @@ final class SpoolStream {
       throw SpoolIOError("rename", temporary, code: code)
     }
     self.lock = lock
-    sourcePayload = source.payload()
+    ownSource = source.payload()
+    currentSource = ownSource
     self.segmentBytes = segmentBytes
     segments = []
     let (file, state) = try Self.openSegment(
-      directory: directory, name: name, number: 1, streamID: streamID, firstSequence: 1, source: sourcePayload
+      directory: directory, name: name, number: 1, streamID: streamID, firstSequence: 1, source: ownSource
     )
     current = file
     segments = [state]
@@ -179,7 +188,7 @@ final class SpoolStream {
   static let largestWrite = 64 << 10
 
   /// The size of a segment with nothing but its header and `source` record.
-  private var freshSize: Int { SegmentHeader.size + SpoolRecord.overhead + sourcePayload.count }
+  private var freshSize: Int { SegmentHeader.size + SpoolRecord.overhead + currentSource.count }
 
   /// Tracks what `entries`, just written from `firstSequence` on, hold.
   private func record(_ entries: ArraySlice<Entry>, firstSequence: UInt64) {
@@ -193,20 +202,34 @@ final class SpoolStream {
         segments[last].lastSequence = sequence
         sequence += 1
       }
-      // A journal written after its span closed (another thread's hook raced it) stays closed.
-      if let run = entry.startsRun, !recentlyClosed.contains(run) { openRuns[run] = (number, entry.payload) }
-      if let run = entry.endsRun, openRuns.removeValue(forKey: run) == nil {
-        // A ring of the last 4,096: enough for any race between two hooks.
-        if recentlyClosedOrder.count < 4096 {
-          recentlyClosedOrder.append(run)
-        } else {
-          recentlyClosed.remove(recentlyClosedOrder[recentlyClosedNext])
-          recentlyClosedOrder[recentlyClosedNext] = run
-          recentlyClosedNext = (recentlyClosedNext + 1) % recentlyClosedOrder.count
+      // The recorder journals a run or step before anything can close it.
+      if let run = entry.startsRun { openRuns[run] = (number, entry.payload) }
+      if let run = entry.endsRun { openRuns[run] = nil }
+      if !openRuns.isEmpty, entry.kind.isData, let (high, low, _, time, _) = SpoolSpan.fixed(entry.payload) {
+        let key = TraceKey(high: high, low: low)
+        if entry.startsRun != nil || traceActivity[key] != nil {
+          traceActivity[key] = max(traceActivity[key] ?? 0, time)
         }
-        recentlyClosed.insert(run)
       }
     }
+    if openRuns.isEmpty { traceActivity.removeAll(keepingCapacity: true) }
+  }
+
+  /// Appends the records of an earlier process's stream under its `source`, then goes back to
+  /// this process's own.
+  func append(_ entries: [Entry], source: [UInt8]) -> Appended {
+    var result = switchSource(to: source)
+    guard result.error == nil else { return result }
+    result = append(entries)
+    let back = switchSource(to: ownSource)
+    return result.error == nil ? Appended(written: result.written, error: back.error) : result
+  }
+
+  private func switchSource(to source: [UInt8]) -> Appended {
+    guard source != currentSource else { return Appended() }
+    currentSource = source
+    let result = append([Entry(kind: .source, payload: source)])
+    return Appended(written: 0, error: result.error)
   }
 
   /// Deletes the oldest segments, settled or not, until the stream is within `maxBytes` (the one
@@ -229,8 +252,14 @@ final class SpoolStream {
   private func carryOpenRunsForward(from number: UInt32) -> Bool {
     let carried = openRuns.filter { $0.value.segment == number }
     guard !carried.isEmpty else { return true }
-    let appended = append(
-      carried.map { Entry(kind: .runStarted, payload: $0.value.payload, startsRun: $0.key) })
+    let entries = carried.map { run -> Entry in
+      guard var span = SpoolSpan(payload: run.value.payload) else {
+        return Entry(kind: .runStarted, payload: run.value.payload, startsRun: run.key)
+      }
+      span.time = max(span.time, traceActivity[TraceKey(high: span.traceHigh, low: span.traceLow)] ?? 0)
+      return Entry(kind: .runStarted, payload: span.payload(), startsRun: run.key)
+    }
+    let appended = append(entries)
     guard appended.error == nil, (try? current.sync()) != nil else { return false }
     return true
   }
@@ -239,17 +268,18 @@ final class SpoolStream {
   func acknowledge() throws(SpoolIOError) {
     let settled = published.withLock { $0.settledThrough }
     guard settled > ackWritten else { return }
-    try current.append(SpoolRecord(.ack, payload: SpoolAck.payload(settledThrough: settled)).framed())
-    ackWritten = settled
     // Oldest first, never the one being written: a segment whose every record is settled goes,
-    // once the runs still open that started in it are carried forward.
+    // once the runs still open that started in it are carried forward. Before the ack record,
+    // so that a full disk still frees what was sent.
     while segments.count > 1, segments[0].lastSequence <= settled,
       carryOpenRunsForward(from: segments[0].number)
     {
       unlink(segments[0].path)
       segments.removeFirst()
     }
-    publish()
+    defer { publish() }
+    try current.append(SpoolRecord(.ack, payload: SpoolAck.payload(settledThrough: settled)).framed())
+    ackWritten = settled
   }
 
   /// Spans on disk the export thread has not settled, and the bytes of the stream.
@@ -283,7 +313,7 @@ final class SpoolStream {
     let number = segments[segments.count - 1].number + 1
     let (file, state) = try Self.openSegment(
       directory: directory, name: name, number: number, streamID: streamID, firstSequence: nextSequence,
-      source: sourcePayload)
+      source: currentSource)
     current = file
     segments.append(state)
     try? SpoolDirectory.sync(directory)

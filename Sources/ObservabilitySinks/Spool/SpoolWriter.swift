@@ -31,6 +31,8 @@ final class SpoolWriter: Sendable {
   /// that line was: the writer thread's alone.
   nonisolated(unsafe) private var discardedSinceLog = 0
   nonisolated(unsafe) private var lastDiscardLog: ContinuousClock.Instant?
+  /// Spans written since the export thread was last told: the writer thread's alone.
+  nonisolated(unsafe) private var unsignalled = 0
 
   private struct State {
     var writeRequests: [OneShot<Bool>] = []
@@ -82,11 +84,10 @@ final class SpoolWriter: Sendable {
   }
 
   private func run() {
-    recoverEarlierStreams()
+    var writeFailures = 0
+    recoverEarlierStreams(failures: &writeFailures)
     var spare = queue.makeSpare()
     var lastSync = ContinuousClock.now
-    var unsignalled = 0
-    var writeFailures = 0
     while true {
       _ = queue.batchReady.wait(timeout: Deadline(after: settings.writeInterval).dispatchTime)
       let (requests, stopping) = state.withLock { state in
@@ -133,6 +134,19 @@ final class SpoolWriter: Sendable {
     for record in records {
       let data = record.spanData(conventions: conventions).limited(by: spanLimits)
       let encoded = encoder.encodeSpan(data)
+      // A record holds at most 4 MiB: a span larger than that (huge run ids or labels) is not
+      // kept, counted and said, never a trap in the host.
+      guard encoded.count <= SpoolRecord.largestPayload - SpoolSpan.fixedSize - 16 else {
+        if case .runStarted = record {
+        } else if case .stepStarted = record {
+        } else {
+          counters.spool.spansDiscarded.wrappingAdd(1, ordering: .relaxed)
+        }
+        logger.warning(
+          "spool \(directory): a span of \(encoded.count) bytes is over the 4 MiB a spool record holds; it is not kept (status().spoolSpansDiscarded)"
+        )
+        continue
+      }
       switch record {
       case .runStarted, .stepStarted:
         // Journaled, not sent: a later process ends it if this one dies first.
@@ -179,12 +193,19 @@ final class SpoolWriter: Sendable {
     return written
   }
 
-  /// Sends again what processes before this one left unsent, and ends the runs they left open.
-  private func recoverEarlierStreams() {
+  /// Sends again what processes before this one left unsent, and ends the runs they left open:
+  /// one stream at a time, keeping up with the hooks between segments.
+  private func recoverEarlierStreams(failures: inout Int) {
     let recovery = SpoolRecovery(directory: directory, ownName: stream.name)
-    for (name, lock) in recovery.lockDeadStreams() {
+    for name in recovery.otherStreams() {
+      guard let lock = recovery.lockIfDead(name) else { continue }
+      var failuresMeanwhile = failures
       do {
-        let adopted = try recovery.adopt(name, into: stream)
+        let adopted = try recovery.adopt(name, into: stream) {
+          var records: [SpanRecord] = []
+          queue.drain(into: &records)
+          unsignalled += write(records, failures: &failuresMeanwhile)
+        }
         counters.spool.streamsRecovered.wrappingAdd(1, ordering: .relaxed)
         counters.spool.spansRecovered.wrappingAdd(adopted.spans + adopted.rebuilt, ordering: .relaxed)
         counters.spool.runsRecovered.wrappingAdd(adopted.runs, ordering: .relaxed)
@@ -192,13 +213,12 @@ final class SpoolWriter: Sendable {
         logger.notice(
           "spool \(directory): recovered \(adopted.spans) unsent spans and \(adopted.runs) unfinished runs (ended with ERROR: \(RunSpanRecord.processEndedMessage)) of an earlier process (\(name))"
         )
-        for problem in adopted.problems {
-          logger.warning("spool \(directory): \(problem); that part is skipped")
-        }
+        for problem in adopted.problems { logger.warning("spool \(directory): \(problem)") }
       } catch {
         logger.warning(
-          "spool \(directory): could not recover \(name): \(error); it is left for a later process")
+          "spool \(directory): \(name) is not recovered: \(error); it is left for a later process")
       }
+      failures = failuresMeanwhile
       withExtendedLifetime(lock) {}
     }
     if stream.unsettled.spans > 0 { spansWritten.signal() }
