@@ -77,7 +77,7 @@ print("| | spool off | spool on |")
 print("|---|---|---|")
 for hook in ("on_run_start", "on_step", "on_run_end"):
     off, on = j("hooks-off")[hook], j("hooks-on")[hook]
-    print(f"| {hook} p50 / p99 (ns) | {off['p50']:.0f} / {off['p99']:.0f} | {on['p50']:.0f} / {on['p99']:.0f} |")
+    print(f"| {hook} p50 / p99 (µs) | {off['p50_us']:.3f} / {off['p99_us']:.2f} | {on['p50_us']:.3f} / {on['p99_us']:.2f} |")
 off, on = j("sustained-off"), j("sustained-on")
 print(f"| sustained export (spans/s) | {off['spans_per_second']:,.0f} | {on['spans_per_second']:,.0f} "
       f"({on['spans_per_second'] / off['spans_per_second']:.0%}) |")
@@ -88,6 +88,8 @@ print(f"| burst 205 x 50 at the default queue: lost | {off['spans_lost']:,} of {
       f"{on['spans_lost']:,} of {on['spans_produced']:,} |")
 gen, rec = j("spoolgen"), j("recover")
 size = int((r / "recovery-bytes").read_text())
-print(f"| recovery of {rec['spans_recovered']:,} spans ({size / 2**20:.0f} MiB on disk, written in "
-      f"{gen['write_seconds']:.1f} s) | | {rec['recover_seconds']:.1f} s, {rec['spans_per_second']:,.0f} spans/s |")
+print(f"| spool written by a process whose collector is down: {gen['status']['spool_spans']:,} spans, "
+      f"{size / 2**20:.0f} MiB, in {gen['write_seconds']:.1f} s (dropped {gen['status']['spans_dropped']:,}) | | |")
+print(f"| recovery by the next process: {rec['spans_recovered']:,} spans sent | | "
+      f"{rec['recover_seconds']:.1f} s, {rec['spans_per_second']:,.0f} spans/s |")
 PY

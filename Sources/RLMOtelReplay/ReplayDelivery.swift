@@ -44,8 +44,10 @@ struct ExportPacing {
 
 /// Delivers what is left and stops the sink; the wait runs on a thread of its own so that the main
 /// thread keeps the progress line current meanwhile.
-func shutDown(_ sink: OpenTelemetrySink, progress: inout ReplayProgress, counts: ReplayCounts) -> Bool {
-  let timeout: Duration = .seconds(30)
+func shutDown(
+  _ sink: OpenTelemetrySink, progress: inout ReplayProgress, counts: ReplayCounts,
+  timeout: Duration = .seconds(30)
+) -> Bool {
   let delivered = OneShot<Bool>()
   guard
     NativeThread.start(

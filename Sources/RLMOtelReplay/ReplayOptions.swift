@@ -4,6 +4,7 @@ struct ReplayOptions {
     usage: rlm-otel-replay SCRIPT.json [--driver-out FILE] [--sleep-scale X] [--exit-without-shutdown]
            rlm-otel-replay --jsonl RUN.jsonl [RUN.jsonl ...] [--no-progress]
            rlm-otel-replay --trajectory TRAJECTORY.jsonl [...] [--no-progress]
+           rlm-otel-replay --spool DIR [--no-progress]
 
     Sends recorded hook calls through a sink configured by the environment (DSPY_RLM_OTEL_ENABLED=true,
     OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_* variables), then flushes and shuts it down.
@@ -14,6 +15,10 @@ struct ReplayOptions {
                              as one timeline, each child in its parent's trace
     --trajectory FILE ...    rlm-code trajectory logs (TrajectoryLogger JSONL): runs, iterations,
                              model calls (chat spans) and child runs, as one trace per recursion
+    --spool DIR              send what processes that died, or shut down with spans unsent, left in
+                             the spool DIR (DSPY_RLM_OTEL_SPOOL_DIR), their unfinished runs ended with
+                             ERROR, then exit: for a host that never restarts its runtime (a sidecar,
+                             a cron job). A live process's spool is left alone. Waits up to 10 minutes
     --driver-out FILE        write the sink's status and every get_trace_id answer to FILE
     --sleep-scale X          wait X times each scripted sleep (0 to 1000; default 1)
     --exit-without-shutdown  leave delivery to the exit-time flush (to check it)
@@ -46,6 +51,7 @@ struct ReplayOptions {
   var exitWithoutShutdown = false
   var progress = true
   var help = false
+  var spool: String?
 
   init(arguments: [String]) throws(UsageError) {
     var index = 0
@@ -64,6 +70,7 @@ struct ReplayOptions {
           throw UsageError("--sleep-scale needs a number from 0 to 1000")
         }
         sleepScale = scale
+      case "--spool": spool = try value(of: argument)
       case "--jsonl": runLogs = true
       case "--trajectory": trajectories = true
       case "--exit-without-shutdown": exitWithoutShutdown = true
@@ -79,6 +86,12 @@ struct ReplayOptions {
     }
     guard !(runLogs && trajectories) else {
       throw UsageError("--jsonl and --trajectory do not mix\n\(Self.usage)")
+    }
+    if spool != nil {
+      guard inputs.isEmpty, !runLogs, !trajectories else {
+        throw UsageError("--spool takes no other input\n\(Self.usage)")
+      }
+      return
     }
     guard !inputs.isEmpty, runLogs || trajectories || inputs.count == 1 else { throw UsageError(Self.usage) }
   }

@@ -86,6 +86,9 @@ if options.help {
   print(ReplayOptions.usage)
   exit(0)
 }
+if let spool = options.spool {
+  exit(drainSpool(spool, environment: environment, options: options, started: started))
+}
 // Spans printed to stdout (the console exporter) would tear an in-place line on the same terminal.
 let consoleSpans = environment["OTEL_TRACES_EXPORTER"]?.lowercased().contains("console") ?? false
 var progress = ReplayProgress(

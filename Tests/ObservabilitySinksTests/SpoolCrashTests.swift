@@ -72,6 +72,36 @@ struct SpoolCrashTests {
     #expect(spoolSegments(spool).isEmpty)
   }
 
+  /// A host that never restarts its runtime: `rlm-otel-replay --spool` sends what a killed process
+  /// left, and exits 0; run again with nothing left, it sends nothing.
+  @Test func theReplayToolDrainsASpoolForAHostThatNeverRestarts() throws {
+    let spool = try makeSpoolDirectory()
+    defer { try? FileManager.default.removeItem(atPath: spool) }
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    let environment = Self.environment(receiver, spool: spool)
+    let killed = try BuiltTool.run(
+      "SpoolChild", ["start:R", "steps:R:4", "spooled:4", "sigkill"], environment: environment)
+    #expect(!killed.exited)
+    #expect(receiver.spans().isEmpty)
+
+    let drain = try BuiltTool.run(
+      "rlm-otel-replay", ["--spool", spool, "--no-progress"], environment: environment)
+    #expect(drain.exited && drain.status == 0, "\(drain.stdout)\(drain.stderr)")
+    #expect(
+      drain.stderr.contains("recovered 5 spans (1 unfinished runs ended with ERROR), exported 5"),
+      "\(drain.stderr)")
+    #expect(receiver.spans().count == 5)
+    #expect(
+      receiver.spans().filter { $0.name == "rlm.run" && $0.statusCode == "STATUS_CODE_ERROR" }.count == 1)
+    let again = try BuiltTool.run(
+      "rlm-otel-replay", ["--spool", spool, "--no-progress"], environment: environment)
+    #expect(
+      again.exited && again.status == 0 && again.stderr.contains("recovered 0 spans"), "\(again.stderr)")
+    #expect(receiver.spans().count == 5)
+    #expect(spoolSegments(spool).isEmpty)
+  }
+
   /// A process that is alive holds its stream: another sink on the directory leaves it alone.
   @Test func aLiveProcessIsNeverRecovered() throws {
     let spool = try makeSpoolDirectory()

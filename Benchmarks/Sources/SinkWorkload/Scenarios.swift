@@ -263,7 +263,16 @@ func spoolGenerateScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   options.metrics = false
   let sink = makeSink(options)
   let began = monotonicNanos()
-  for run in 0..<options.runs { playRun(sink, runID: WorkloadInputs.runID(run), steps: options.steps) }
+  for run in 0..<options.runs {
+    playRun(sink, runID: WorkloadInputs.runID(run), steps: options.steps)
+    // Paced to the spool's writer (what waits in its hand-off, not on disk), so that nothing is
+    // dropped: the hooks alone outrun any disk.
+    var status = sink.status()
+    while status.spansPending - status.spoolSpans > 16_384 {
+      usleep(200)
+      status = sink.status()
+    }
+  }
   // Everything written (a flush waits for the writer; the export part fails at once).
   _ = sink.syncForceFlush(timeout: .seconds(600))
   let written = monotonicNanos()
