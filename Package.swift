@@ -84,7 +84,7 @@ let package = Package(
     // Tests/Soak/soak.py restarts the receiver behind it; checks memory, descriptors, threads, counts.
     .executableTarget(
       name: "SinkSoak", dependencies: ["ObservabilitySinks", "SinkSupport"], path: "Tests/Soak",
-      exclude: ["soak.py"]),
+      exclude: ["soak.py", "spool_soak.py"]),
     // The child process of the spool's crash tests: records runs, then is killed (SIGKILL, abort).
     .executableTarget(name: "SpoolChild", dependencies: ["ObservabilitySinks"], path: "Tests/SpoolChild"),
     // The gRPC C core (Debian libgrpc-dev). No pkgConfig: its flags flood SwiftPM with warnings.

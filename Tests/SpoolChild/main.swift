@@ -5,7 +5,8 @@
 //
 // Commands, in order: start:R, child:C:P (a run under P's step in progress), step:R, steps:R:N, llm:R,
 // end:R, flush (prints "flushed true|false"), spooled:N (waits until N spans wait in the spool),
-// shutdown:SECONDS (prints "shutdown true|false"), status (prints counters), sigkill, abort.
+// shutdown:SECONDS (prints "shutdown true|false"), status (prints counters), produce:S:RATE:FILE
+// (the spool soak's producer), sigkill, abort.
 import Foundation
 import ObservabilitySinks
 
@@ -68,6 +69,42 @@ for command in CommandLine.arguments.dropFirst() {
         + " runsRecovered=\(status.runsRecovered) pending=\(status.spansPending) spool=\(status.spoolSpans)"
         + " failed=\(status.spansFailed) dropped=\(status.spansDropped) discarded=\(status.spoolSpansDiscarded)"
     )
+  case "produce":
+    // produce:SECONDS:RATE:FILE — runs of 9 steps at RATE spans a second for SECONDS, then a
+    // shutdown; FILE is rewritten every 10 ms with what was produced so far (a run counts at its
+    // start: its span arrives ended or, after a kill, rebuilt), so a soak knows it after a kill.
+    let seconds = Double(parts[1]) ?? 5
+    let rate = max(1, Double(parts[2]) ?? 1000)
+    let trail = FileHandle(forWritingAtPath: parts[3])
+    let began = ContinuousClock.now
+    var produced = 0
+    var lastTrail = began
+    var run = 0
+    while ContinuousClock.now - began < .seconds(seconds) {
+      let runID = "p\(getpid())-\(run)"
+      run += 1
+      sink.onRunStart(runID: runID, task: "soak", environment: "child", params: RunParams(maxSteps: 9))
+      produced += 1
+      for step in 1...9 {
+        sink.onStep(
+          runID: runID,
+          event: StepEvent(step: step, action: StepAction(type: "run_python", code: "x"), reward: 1),
+          cumulativeReward: Double(step))
+        produced += 1
+        // Paced: the soak is about faults, not throughput.
+        let due = began + .seconds(Double(produced) / rate)
+        if due > .now { try? await Task.sleep(until: due) }
+        if ContinuousClock.now - lastTrail >= .milliseconds(10) {
+          trail?.seek(toFileOffset: 0)
+          trail?.write(Data(Array(String(produced).utf8) + [10]))
+          lastTrail = .now
+        }
+      }
+      sink.onRunEnd(runID: runID, result: RunResult(completed: true, steps: 9), runPath: "")
+    }
+    trail?.seek(toFileOffset: 0)
+    trail?.write(Data(Array(String(produced).utf8) + [10]))
+    say("produced", produced)
   case "sigkill":
     kill(getpid(), SIGKILL)
   case "abort":
