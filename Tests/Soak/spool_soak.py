@@ -5,9 +5,9 @@ while the OTLP receiver behind them is stopped and restarted at random. A last p
 the spool (rlm-otel-replay --spool). Then, over all generations:
 
   delivered (distinct spans) + counted (discarded, as the surviving processes said) <= produced
-  produced - delivered - counted <= what the kills could lose: the spans recorded in the loss
-      window (the 50 ms write interval, plus the 10 ms between the producer's notes of its count)
-      before each kill
+  produced - delivered - counted <= what the kills could lose: the spans recorded in the 250 ms
+      before each kill (the 50 ms write interval and the 10 ms between the producer's notes of
+      its count, with room for a loaded machine; the losses measured are ~25 ms a kill)
   duplicates (received - distinct) <= (kills + receiver restarts) x one batch (512)
   the spool's size, sampled every 0.2 s, stays under twice the bound plus two segments (a
       recovering process copies a dead stream before deleting it)
@@ -35,7 +35,7 @@ RECEIVER = os.path.join(REPO, "Tests", "Receiver", "otlp_receiver.py")
 MAX_BYTES = 16 << 20  # small next to the default, large enough that an outage here never reaches it
 SEGMENT = MAX_BYTES // 4
 BATCH = 512
-WINDOW_SECONDS = 0.05 + 0.01 + 0.05  # write interval, the producer's note, scheduling slack
+WINDOW_SECONDS = 0.25  # the 50 ms write interval and the 10 ms note, with room for a loaded machine
 
 
 def log(message: str) -> None:
@@ -192,6 +192,9 @@ def main(argv: list[str]) -> int:
     lost = produced - distinct - counted
     bound = 2 * MAX_BYTES + 2 * SEGMENT
     checks = [
+        # Not vacuous: something was produced, killed, delivered and recovered.
+        ("producers ran, were killed and delivered", produced > 0 and kills > 0 and distinct > 0,
+         f"{produced} produced, {kills} kills, {distinct} delivered"),
         ("the drain exited 0", drain.returncode == 0, f"status {drain.returncode}"),
         ("nothing delivered that was not produced", distinct <= produced + kills,
          f"{distinct} distinct vs {produced} produced (+{kills} rebuilt runs at most)"),

@@ -240,11 +240,14 @@ final class ExportWorker: Sendable {
       guard timeout > .zero else { return false }
       let result = spool.exporter.exportEncoded(
         batch.spans[...], source: batch.source ?? spool.source, timeout: timeout)
-      // A split batch partly delivered is settled too (its failed part counted as failed):
-      // sending it again would duplicate what arrived.
-      if result.isDelivered || SpoolExport.isRefusal(result) || SpoolExport.isPartial(result) {
+      // A split batch partly delivered is kept and sent again whole (its delivered part twice,
+      // at-least-once) unless what failed was a refusal of its content.
+      if result.isDelivered || SpoolExport.isRefusal(result) {
         _ = account(result, spans: batch.spans.count, problems: &problems)
         spool.reader.settle(batch)
+        // The writer records the acknowledgement now, not at its next tick: the window in which
+        // a crash makes this batch be sent again stays the batch in flight.
+        queue.batchReady.signal()
         spool.retry.withLock { $0 = (nil, spool.settings.firstRetryDelay) }
         continue
       }

@@ -23,16 +23,16 @@ struct SpoolExport: Sendable {
     retry = LockedValue((nil, settings.firstRetryDelay))
   }
 
-  /// A batch the receiver refused for what it holds (gRPC `INVALID_ARGUMENT`, HTTP 400 or 413):
-  /// sending it again would be refused again, so it is settled (counted as failed), not kept.
+  /// A batch the receiver refused for what it holds (gRPC `INVALID_ARGUMENT`, HTTP 400 or 413),
+  /// wholly or in one of its split requests: sending it again would be refused again, so it is
+  /// settled (what failed counted as failed), not kept.
   /// The reasons start with the status as the OTLP connections write it.
-  static func isPartial(_ result: ExportResult) -> Bool {
-    if case .partialFailure = result { return true }
-    return false
-  }
-
   static func isRefusal(_ result: ExportResult) -> Bool {
-    guard case .failure(let reason) = result else { return false }
+    let reason: String
+    switch result {
+    case .failure(let text), .partialFailure(_, _, let text): reason = text
+    case .success, .partialSuccess: return false
+    }
     return ["INVALID_ARGUMENT", "HTTP 400", "HTTP 413"].contains { reason.hasPrefix($0) }
   }
 }

@@ -114,6 +114,12 @@ final class SpoolReader {
         let bytes = try file.file.read(at: offset, count: window)
         let start = offset == 0 ? SegmentHeader.size : 0
         let scan = SegmentReader.scan(bytes[...], from: start, spanLimit: limit)
+        if bytes.count < window, !scan.stoppedAtLimit {
+          // Shorter than the writer wrote (cut from outside): what is there, then the next segment.
+          lastProblem =
+            "\(segment.path): \(offset + bytes.count) bytes where \(segment.size) were written; the rest of that segment is skipped"
+          return (scan.records, scan.recordEnds.map { offset + $0 }, segment.size)
+        }
         switch scan.end {
         case .clean:
           return (scan.records, scan.recordEnds.map { offset + $0 }, offset + scan.validLength)

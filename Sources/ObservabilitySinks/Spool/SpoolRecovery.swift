@@ -68,10 +68,13 @@ struct SpoolRecovery {
     let segmentNames = ((try? SpoolDirectory.entries(directory)) ?? [])
       .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".seg") }.sorted()
 
-    // Pass 1: what was settled, which spans closed which journals, the latest of each.
+    // Pass 1: what was settled, the journals no span closed (with the source each was recorded
+    // under), the latest time of each trace. A journal always comes before the span that closes
+    // it (the recorder writes it first), so memory holds only the open ones.
     var settled: UInt64 = 0
-    var started: [UInt64: SpoolSpan] = [:]
-    var ended: Set<UInt64> = []
+    var started: [UInt64: (span: SpoolSpan, source: Int)] = [:]
+    var sources: [[UInt8]] = []
+    var current = 0
     var lastActivity: [SpanData.TraceID: UInt64] = [:]
     var readable: [String] = []
     for segmentName in segmentNames {
@@ -79,21 +82,29 @@ struct SpoolRecovery {
       readable.append(segmentName)
       for record in contents.records {
         switch record.kind {
+        case .source:
+          if let index = sources.firstIndex(of: record.payload) {
+            current = index
+          } else {
+            sources.append(record.payload)
+            current = sources.count - 1
+          }
         case .ack: settled = max(settled, SpoolAck.sequence(record.payload) ?? 0)
         case .span:
           guard let (high, low, spanID, time, _) = SpoolSpan.fixed(record.payload) else { continue }
           let trace = SpanData.TraceID(high: high, low: low)
           lastActivity[trace] = max(lastActivity[trace] ?? 0, time)
-          ended.insert(spanID)
+          started[spanID] = nil
         case .runStarted, .runState:
           guard let span = SpoolSpan(payload: record.payload) else { continue }
           let trace = SpanData.TraceID(high: span.traceHigh, low: span.traceLow)
           lastActivity[trace] = max(lastActivity[trace] ?? 0, span.time)
-          started[span.spanID] = span
+          started[span.spanID] = (span, current)
         default: continue
         }
       }
     }
+    let sourceOf = { (index: Int) -> [UInt8]? in sources.indices.contains(index) ? sources[index] : nil }
 
     // Pass 2: the unsent spans, a segment at a time, under the source they were recorded with.
     var source: [UInt8]?
@@ -112,22 +123,25 @@ struct SpoolRecovery {
       between()
     }
 
-    // The journals no span closed: ended now, at the last thing recorded in their trace.
-    var rebuilt: [SpoolStream.Entry] = []
-    for (spanID, start) in started.sorted(by: { $0.key < $1.key }) where !ended.contains(spanID) {
+    // The journals no span closed: ended now, at the last thing recorded in their trace, each
+    // under the source it was recorded under.
+    var rebuilt: [Int: [SpoolStream.Entry]] = [:]
+    for (_, (start, sourceIndex)) in started.sorted(by: { $0.key < $1.key }) {
       let trace = SpanData.TraceID(high: start.traceHigh, low: start.traceLow)
       let end = max(start.time, lastActivity[trace] ?? start.time)
       var span = start
       span.time = end
-      span.role = start.role
       span.span = EncodedTraceRequest.settingEndTime(of: start.span, to: end)
-      rebuilt.append(SpoolStream.Entry(kind: .span, payload: span.payload()))
+      rebuilt[sourceIndex, default: []].append(SpoolStream.Entry(kind: .span, payload: span.payload()))
       adopted.rebuilt += 1
       if start.role == .runEnded { adopted.runs += 1 }
     }
-    let rebuiltCount = rebuilt.count
-    try flush(&rebuilt, source: source, into: stream, adopted: &adopted)
-    adopted.spans -= rebuiltCount
+    for sourceIndex in rebuilt.keys.sorted() {
+      var entries = rebuilt[sourceIndex] ?? []
+      let count = entries.count
+      try flush(&entries, source: sourceOf(sourceIndex) ?? source, into: stream, adopted: &adopted)
+      adopted.spans -= count
+    }
     try? stream.sync()
     for segmentName in readable { unlink("\(directory)/\(segmentName)") }
     unlink("\(directory)/\(name).lock")

@@ -45,7 +45,9 @@ final class SpoolStream {
   /// The last settled sequence an `ack` record says.
   private var ackWritten: UInt64 = 0
   /// The start records of runs not yet ended, by run span id, with the segment each is in.
-  private var openRuns: [UInt64: (segment: UInt32, payload: [UInt8])] = [:]
+  private var openRuns: [UInt64: (segment: UInt32, payload: [UInt8], trace: TraceKey)] = [:]
+  /// Open runs per trace: a trace's activity is kept while it has one.
+  private var openPerTrace: [TraceKey: Int] = [:]
   /// The latest time recorded in each trace with an open run: a journal carried forward takes it,
   /// so that a run rebuilt after its early segments are gone still ends at its last activity.
   private var traceActivity: [TraceKey: UInt64] = [:]
@@ -157,10 +159,13 @@ final class SpoolStream {
           let before = bytes.count
           let isData = entry.kind.isData
           SpoolRecord(entry.kind, sequence: isData ? sequence : 0, payload: entry.payload).frame(into: &bytes)
-          // A segment's worth at most, and 64 KiB per write, so that a disk filling up
-          // keeps what fits.
-          let full = current.size + bytes.count > segmentBytes || bytes.count > Self.largestWrite
-          if full, end > result.written || current.size > freshSize {
+          // A segment's worth at most, and 64 KiB per write, so that a disk filling up keeps
+          // what fits; a larger record goes alone, in this segment if it has room.
+          let overSegment = current.size + bytes.count > segmentBytes
+          let first = end == result.written
+          if (!first && (overSegment || bytes.count > Self.largestWrite))
+            || (first && overSegment && current.size > freshSize)
+          {
             bytes.removeLast(bytes.count - before)
             break
           }
@@ -202,17 +207,29 @@ final class SpoolStream {
         segments[last].lastSequence = sequence
         sequence += 1
       }
+      guard entry.kind.isData, let (high, low, _, time, _) = SpoolSpan.fixed(entry.payload) else { continue }
+      let key = TraceKey(high: high, low: low)
       // The recorder journals a run or step before anything can close it.
-      if let run = entry.startsRun { openRuns[run] = (number, entry.payload) }
-      if let run = entry.endsRun { openRuns[run] = nil }
-      if !openRuns.isEmpty, entry.kind.isData, let (high, low, _, time, _) = SpoolSpan.fixed(entry.payload) {
-        let key = TraceKey(high: high, low: low)
-        if entry.startsRun != nil || traceActivity[key] != nil {
-          traceActivity[key] = max(traceActivity[key] ?? 0, time)
-        }
+      if let run = entry.startsRun, openRuns.updateValue((number, entry.payload, key), forKey: run) == nil {
+        openPerTrace[key, default: 0] += 1
       }
+      if traceActivity[key] != nil || entry.startsRun != nil {
+        traceActivity[key] = max(traceActivity[key] ?? 0, time)
+      }
+      if let run = entry.endsRun { close(run) }
     }
-    if openRuns.isEmpty { traceActivity.removeAll(keepingCapacity: true) }
+  }
+
+  /// Forgets the journal of `run`: its span was written, or will never be (it could not be).
+  func close(_ run: UInt64) {
+    guard let (_, _, key) = openRuns.removeValue(forKey: run) else { return }
+    let left = (openPerTrace[key] ?? 1) - 1
+    if left > 0 {
+      openPerTrace[key] = left
+    } else {
+      openPerTrace[key] = nil
+      traceActivity[key] = nil
+    }
   }
 
   /// Appends the records of an earlier process's stream under its `source`, then goes back to
@@ -225,10 +242,14 @@ final class SpoolStream {
     return result.error == nil ? Appended(written: result.written, error: back.error) : result
   }
 
+  /// Writes a `source` record and makes `source` the one new segments start with, only once that
+  /// record is written (else the previous source stays in effect, in the file and here).
   private func switchSource(to source: [UInt8]) -> Appended {
     guard source != currentSource else { return Appended() }
-    currentSource = source
+    let previous = currentSource
+    currentSource = source  // a rotation during this append starts the new segment with it
     let result = append([Entry(kind: .source, payload: source)])
+    if result.error != nil { currentSource = previous }
     return Appended(written: 0, error: result.error)
   }
 
@@ -236,14 +257,20 @@ final class SpoolStream {
   /// being written always stays); returns the unsettled spans that went with them.
   func enforce(maxBytes: Int) -> Int {
     var discarded = 0
-    while segments.count > 1, segments.reduce(0, { $0 + $1.size }) > maxBytes {
+    var total = segments.reduce(0) { $0 + $1.size }
+    // At most as many deletions as there were segments: journals of open runs larger than the
+    // bound itself are carried forward once, not round and round.
+    var turns = segments.count
+    while segments.count > 1, total > maxBytes, turns > 0 {
+      turns -= 1
       let settled = published.withLock { $0.settledThrough }
       if !carryOpenRunsForward(from: segments[0].number) { break }
       discarded += segments[0].spanSequences.count - segments[0].spanSequences.prefix { $0 <= settled }.count
       unlink(segments[0].path)
       segments.removeFirst()
+      total = segments.reduce(0) { $0 + $1.size }
     }
-    if discarded > 0 { publish() }
+    publish()
     return discarded
   }
 

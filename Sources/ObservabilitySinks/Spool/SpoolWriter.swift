@@ -104,6 +104,8 @@ final class SpoolWriter: Sendable {
       } catch {
         writeFailures += 1
       }
+      // Also when no hook records: recovery and acknowledgements change the size too.
+      enforceBound()
       if ContinuousClock.now - lastSync >= settings.syncInterval || stopping {
         try? stream.sync()
         lastSync = .now
@@ -141,6 +143,8 @@ final class SpoolWriter: Sendable {
         } else if case .stepStarted = record {
         } else {
           counters.spool.spansDiscarded.wrappingAdd(1, ordering: .relaxed)
+          // Its journal, if it had one, is closed: the span will not be rebuilt as unfinished.
+          stream.close(data.spanID.value)
         }
         logger.warning(
           "spool \(directory): a span of \(encoded.count) bytes is over the 4 MiB a spool record holds; it is not kept (status().spoolSpansDiscarded)"
@@ -166,6 +170,8 @@ final class SpoolWriter: Sendable {
     counters.spool.spansSpooled.wrappingAdd(written, ordering: .relaxed)
     if let error = appended.error {
       // Nothing of the rest is on disk, so nothing of it can be sent: counted and said, never silent.
+      // The runs among them ended; their journals are closed, not left to be rebuilt.
+      for entry in entries.dropFirst(appended.written) { if let run = entry.endsRun { stream.close(run) } }
       let lost = spans - written
       counters.spool.spansDiscarded.wrappingAdd(lost, ordering: .relaxed)
       if failures == 0 {
@@ -178,6 +184,12 @@ final class SpoolWriter: Sendable {
       logger.notice("spool \(directory): writing works again after \(failures) failed writes")
       failures = 0
     }
+    enforceBound()
+    return written
+  }
+
+  /// Keeps the stream within its bound, counting and saying what that costs.
+  private func enforceBound() {
     let discarded = stream.enforce(maxBytes: settings.maxBytes)
     if discarded > 0 {
       counters.spool.spansDiscarded.wrappingAdd(discarded, ordering: .relaxed)
@@ -190,7 +202,6 @@ final class SpoolWriter: Sendable {
         discardedSinceLog = 0
       }
     }
-    return written
   }
 
   /// Sends again what processes before this one left unsent, and ends the runs they left open:
@@ -205,6 +216,8 @@ final class SpoolWriter: Sendable {
           var records: [SpanRecord] = []
           queue.drain(into: &records)
           unsignalled += write(records, failures: &failuresMeanwhile)
+          try? stream.acknowledge()
+          enforceBound()
         }
         counters.spool.streamsRecovered.wrappingAdd(1, ordering: .relaxed)
         counters.spool.spansRecovered.wrappingAdd(adopted.spans + adopted.rebuilt, ordering: .relaxed)
