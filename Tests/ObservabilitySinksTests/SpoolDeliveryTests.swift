@@ -70,6 +70,31 @@ struct SpoolDeliveryTests {
     #expect(spoolSegments(spool).isEmpty)
   }
 
+  /// Sync after every write (0), and an invalid interval: one warning naming the variable, the default.
+  @Test(arguments: [("0", nil), ("soon", "DSPY_RLM_OTEL_SPOOL_SYNC_INTERVAL='soon' is invalid")])
+  func theSyncIntervalIsReadFromTheEnvironment(value: String, warning: String?) throws {
+    let spool = try makeSpoolDirectory()
+    defer { try? FileManager.default.removeItem(atPath: spool) }
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    let logs = CapturedLogs()
+    var configuration = OpenTelemetrySinkConfiguration()
+    configuration.environment = ["DSPY_RLM_OTEL_SPOOL_SYNC_INTERVAL": value]
+    configuration.spoolDirectory = spool
+    configuration.logger = logs.logger
+    let sink = OpenTelemetrySink(
+      enabled: true, endpoint: receiver.endpoint, metricsEnabled: false, configuration: configuration)
+    playRuns(sink, runs: 2, steps: 3)
+    #expect(sink.syncShutdown(timeout: .seconds(10)))
+    #expect(receiver.spans().count == 8)
+    let warnings = logs.messages.withLock { $0 }
+    if let warning {
+      #expect(warnings.count == 1 && warnings[0].contains(warning), "\(warnings)")
+    } else {
+      #expect(warnings.isEmpty, "\(warnings)")
+    }
+  }
+
   @Test func aBurstOf205RunsOf50StepsLosesNothingAtTheDefaultQueueSize() throws {
     let spool = try makeSpoolDirectory()
     defer { try? FileManager.default.removeItem(atPath: spool) }

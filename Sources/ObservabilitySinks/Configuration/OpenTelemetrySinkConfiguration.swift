@@ -98,6 +98,11 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   /// 512 MiB; at least 256 KiB). When an outage fills it, the oldest unsent spans go first,
   /// counted as dropped and said in the log.
   public var spoolMaxBytes: Int?
+  /// How often what the spool wrote is synced to the disk (`DSPY_RLM_OTEL_SPOOL_SYNC_INTERVAL`,
+  /// milliseconds; 1 s, at most 60 s; zero: after every write). A process crash loses at most
+  /// the ~50 ms not yet written whatever this says; a machine crash or power loss also loses what
+  /// was written since the last sync.
+  public var spoolSyncInterval: Duration?
   /// Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES` adds to them); `service.name` from
   /// the sink wins.
   ///

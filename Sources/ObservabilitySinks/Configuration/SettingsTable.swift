@@ -63,6 +63,10 @@ enum SettingsTable {
     name: "DSPY_RLM_OTEL_SPOOL_MAX_BYTES", isPerSignal: false, defaultDescription: "536870912 (512 MiB)"
   ) { reader, name in reader.positiveInt(name) }
 
+  static let spoolSyncInterval = EnvironmentSetting<Duration>(
+    name: "DSPY_RLM_OTEL_SPOOL_SYNC_INTERVAL", isPerSignal: false, defaultDescription: "1000"
+  ) { reader, name in reader.milliseconds(name, allowZero: true, zeroMeans: "sync after every write") }
+
   static let loadBalancing = EnvironmentSetting<OTLPLoadBalancing>(
     name: "DSPY_RLM_OTEL_GRPC_LOAD_BALANCING", isPerSignal: false,
     defaultDescription: "round_robin for dns:/// and ipv4:/ipv6: lists, else pick_first"
@@ -217,7 +221,7 @@ enum SettingsTable {
       attributeCountLimit.names, attributeValueLengthLimit.names, spanAttributeCountLimit.names,
       spanAttributeValueLengthLimit.names, spanEventCountLimit.names, spanLinkCountLimit.names,
       eventAttributeCountLimit.names, linkAttributeCountLimit.names, spoolDirectory.names,
-      spoolMaxBytes.names,
+      spoolMaxBytes.names, spoolSyncInterval.names,
     ]
     return settings.flatMap { $0 }
   }

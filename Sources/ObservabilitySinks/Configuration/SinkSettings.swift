@@ -134,6 +134,14 @@ package struct SinkSettings {
         maxBytes: configuration.spoolMaxBytes ?? environment[SettingsTable.spoolMaxBytes],
         fileSizeLimit: SpoolDirectory.fileSizeLimit())
       spool.problemLogInterval = pipeline.problemLogInterval
+      var sync =
+        configuration.spoolSyncInterval ?? environment[SettingsTable.spoolSyncInterval] ?? .seconds(1)
+      if sync < .zero || sync > .seconds(60) {
+        logger.warning(
+          "spoolSyncInterval (\(sync)) must be from 0 to 60 s; using \(sync < .zero ? "0" : "60 s")")
+        sync = sync < .zero ? .zero : .seconds(60)
+      }
+      spool.syncInterval = sync
       if let refusal = spool.refusal {
         logger.warning("spool \(directory): \(refusal)")
         return nil

@@ -88,6 +88,7 @@ final class SpoolWriter: Sendable {
     recoverEarlierStreams(failures: &writeFailures)
     var spare = queue.makeSpare()
     var lastSync = ContinuousClock.now
+    var unsynced = false
     while true {
       _ = queue.batchReady.wait(timeout: Deadline(after: settings.writeInterval).dispatchTime)
       let (requests, stopping) = state.withLock { state in
@@ -106,9 +107,12 @@ final class SpoolWriter: Sendable {
       }
       // Also when no hook records: recovery and acknowledgements change the size too.
       enforceBound()
-      if ContinuousClock.now - lastSync >= settings.syncInterval || stopping {
+      // Synced every interval when something was written since (zero: after every write).
+      unsynced = unsynced || written > 0 || !requests.isEmpty
+      if unsynced, ContinuousClock.now - lastSync >= settings.syncInterval || stopping {
         try? stream.sync()
         lastSync = .now
+        unsynced = false
       }
       let unsettled = stream.unsettled
       counters.spool.spansOnDisk.store(unsettled.spans, ordering: .relaxed)
