@@ -21,7 +21,10 @@ public indirect enum TraceSampler: Hashable, Sendable {
   case parentBased(root: TraceSampler)
 
   /// The specification's default: the parent's decision, else every trace.
-  public static let `default` = TraceSampler.parentBased(root: .alwaysOn)
+  ///
+  /// Computed, not stored: an indirect case lives in a box whose pointer carries the case in its
+  /// spare bits, which LeakSanitizer cannot follow from a global (it reported the box as leaked).
+  public static var `default`: TraceSampler { .parentBased(root: .alwaysOn) }
 
   /// Whether a span of `traceID` whose parent is `parent` (`nil` for a new trace) is recorded.
   func isSampled(traceID: SpanData.TraceID, parent: SpanParent?) -> Bool {
@@ -72,5 +75,32 @@ extension TraceSampler: CustomStringConvertible {
     case .parentBased(.traceIDRatio(let ratio)): return "parentbased_traceidratio(\(ratio))"
     case .parentBased(let root): return "parentbased(\(root))"
     }
+  }
+}
+
+/// A sampler flattened for the recorder: whether a run follows its parent's decision, and which
+/// trace ids the root decision admits. No boxes to hold on to for a sink's lifetime, and one
+/// comparison per top run.
+struct SamplingRule: Sendable {
+  let followsParent: Bool
+  let root: TraceSampler.RatioBound
+
+  init(_ sampler: TraceSampler) {
+    switch sampler {
+    case .alwaysOn: (followsParent, root) = (false, .everything)
+    case .alwaysOff: (followsParent, root) = (false, .below(0))
+    case .traceIDRatio(let ratio): (followsParent, root) = (false, TraceSampler.ratioBound(ratio))
+    case .parentBased(let inner):
+      // Without a parent, a parent-based root decides as itself with no parent.
+      followsParent = true
+      root = SamplingRule(inner).root
+    }
+  }
+
+  /// Whether a span of `traceID` whose parent is `parent` (`nil` for a new trace) is recorded;
+  /// the same answer as ``TraceSampler/isSampled(traceID:parent:)``.
+  func isSampled(traceID: SpanData.TraceID, parent: SpanParent?) -> Bool {
+    if followsParent, let parent { return parent.isSampled }
+    return root.admits(traceID)
   }
 }

@@ -11,7 +11,7 @@ package final class RunRecorder: Sendable {
   /// Whether model calls keep their prompt and response.
   private let captureMessageContent: Bool
   /// Which traces are recorded; decided once per trace, at its top run.
-  private let sampler: TraceSampler
+  private let sampler: SamplingRule
   /// Whether each sampled run's start goes to the queue too (a spool journals it).
   private let journalsRunStarts: Bool
   let counters: SinkCounters
@@ -23,7 +23,7 @@ package final class RunRecorder: Sendable {
   ) {
     self.queue = queue
     self.journalsRunStarts = journalsRunStarts
-    self.sampler = sampler
+    self.sampler = SamplingRule(sampler)
     self.counters = counters
     self.captureMessageContent = captureMessageContent
     state = LockedValue(
