@@ -40,6 +40,7 @@ struct SpoolFaultTests {
       "DSPY_RLM_OTEL_ENABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
       "DSPY_RLM_OTEL_SPOOL_DIR": spool,
       "DSPY_RLM_OTEL_METRICS_ENABLED": "false", "OTEL_EXPORTER_OTLP_TIMEOUT": "500", "PATH": "/usr/bin:/bin",
+      "SWIFT_BACKTRACE": "enable=no",
     ]
   }
 

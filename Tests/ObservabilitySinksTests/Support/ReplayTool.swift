@@ -36,7 +36,13 @@ enum BuiltTool {
     process.environment = environment
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
+    let ended = DispatchSemaphore(value: 0)
+    process.terminationHandler = { _ in ended.signal() }
     try process.run()
+    // A tool that hangs fails its test instead of holding up the suite.
+    if ended.wait(timeout: .now() + .seconds(180)) == .timedOut {
+      kill(process.processIdentifier, SIGKILL)
+    }
     process.waitUntilExit()
     return Run(
       status: process.terminationStatus, exited: process.terminationReason == .exit,
