@@ -87,9 +87,11 @@ struct SpoolFaultTests {
     defer { try? FileManager.default.removeItem(atPath: spool) }
     let environment = Self.environment(endpoint: try Self.deadEndpoint(), spool: spool)
     // 6 MiB (ulimit -f counts 512-byte blocks in sh): segments of under 2 MiB; 12 MiB written
-    // through rotation, and no SIGXFSZ.
+    // through rotation, and no SIGXFSZ. The shutdown gives the writer time for all of it (the
+    // collector is down, so it returns as soon as everything is on disk), also under sanitizers.
     let limited = try runChild(
-      shell: "ulimit -f 12288 &&", Self.manySteps(40_000) + ["shutdown:2", "status"], environment: environment
+      shell: "ulimit -f 12288 &&", Self.manySteps(40_000) + ["shutdown:60", "status"],
+      environment: environment
     )
     #expect(limited.exited && limited.status == 0, "\(limited.stdout)\(limited.stderr)")
     #expect(counters(limited.stdout)["pending"] == 40_001, "\(limited.stdout)")
