@@ -27,9 +27,6 @@ package struct SpoolIOError: Error, Hashable, Sendable, CustomStringConvertible 
     self.reason = reason
   }
 
-  /// Whether the disk (or a quota, or a size limit) is full rather than the file being wrong.
-  package var isOutOfSpace: Bool { code == ENOSPC || code == EDQUOT || code == EFBIG }
-
   package var description: String {
     let name = Self.names[code].map { " (\($0))" } ?? ""
     return "\(operation) \(path): \(reason)\(name)"

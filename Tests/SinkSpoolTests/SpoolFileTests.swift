@@ -90,7 +90,6 @@ struct SpoolFileTests {
       try file.append([1, 2, 3])
     }
     #expect(error?.code == ENOSPC)
-    #expect(error?.isOutOfSpace == true)
     #expect(error?.description.hasSuffix("No space left on device (ENOSPC)") == true)
   }
 }

@@ -2,15 +2,11 @@ import Synchronization
 
 /// What the spool did, for `status()`: atomics the spool's threads add to and `status()` reads.
 final class SpoolCounters: Sendable {
-  /// Spans written to the spool (this process's own, recovered ones too), cumulative.
-  let spansSpooled = Atomic<Int>(0)
   /// Spans of earlier processes found unsent in the spool and sent again by this one (rebuilt
   /// runs included).
   let spansRecovered = Atomic<Int>(0)
   /// Runs of earlier processes that never ended, ended by this one with ERROR.
   let runsRecovered = Atomic<Int>(0)
-  /// Earlier processes' streams taken over.
-  let streamsRecovered = Atomic<Int>(0)
   /// Spans the spool lost: a write that failed (a full disk), or data discarded to stay in bounds.
   let spansDiscarded = Atomic<Int>(0)
   /// Bytes of this process's own segments now on disk.

@@ -318,9 +318,6 @@ final class SpoolStream {
     return (spans, segments.reduce(0) { $0 + $1.size })
   }
 
-  /// Runs whose start is journaled and whose end is not.
-  var openRunCount: Int { openRuns.count }
-
   /// Makes what was written durable.
   func sync() throws(SpoolIOError) { try current.sync() }
 

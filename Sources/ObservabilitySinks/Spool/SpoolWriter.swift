@@ -171,7 +171,6 @@ final class SpoolWriter: Sendable {
     }
     let appended = stream.append(entries)
     let written = entries.prefix(appended.written).count { $0.kind == .span }
-    counters.spool.spansSpooled.wrappingAdd(written, ordering: .relaxed)
     if let error = appended.error {
       // Nothing of the rest is on disk, so nothing of it can be sent: counted and said, never silent.
       // The runs among them ended; their journals are closed, not left to be rebuilt.
@@ -223,10 +222,8 @@ final class SpoolWriter: Sendable {
           try? stream.acknowledge()
           enforceBound()
         }
-        counters.spool.streamsRecovered.wrappingAdd(1, ordering: .relaxed)
         counters.spool.spansRecovered.wrappingAdd(adopted.spans + adopted.rebuilt, ordering: .relaxed)
         counters.spool.runsRecovered.wrappingAdd(adopted.runs, ordering: .relaxed)
-        counters.spool.spansSpooled.wrappingAdd(adopted.spans + adopted.rebuilt, ordering: .relaxed)
         logger.notice(
           "spool \(directory): recovered \(adopted.spans) unsent spans and \(adopted.runs) unfinished runs (ended with ERROR: \(RunSpanRecord.processEndedMessage)) of an earlier process (\(name))"
         )
