@@ -56,7 +56,10 @@ package struct SpoolRecord: Hashable, Sendable {
   package func frame(into bytes: inout [UInt8]) {
     precondition(payload.count <= Self.largestPayload, "a spool record's payload is at most 4 MiB")
     let start = bytes.count
-    bytes.reserveCapacity(start + Self.overhead + payload.count)
+    // Grown geometrically, never to the exact size: a writer frames hundreds of records into one
+    // buffer, and an exact reservation per record would copy the buffer each time.
+    let needed = start + Self.overhead + payload.count
+    if bytes.capacity < needed { bytes.reserveCapacity(max(needed, 2 * bytes.capacity)) }
     bytes.appendLittleEndian(UInt32(payload.count))
     bytes.append(type)
     bytes.append(flags)
