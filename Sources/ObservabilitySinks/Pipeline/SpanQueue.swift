@@ -25,10 +25,13 @@ final class SpanQueue: Sendable {
   }
 
   /// Appends a finished span; `false` when the queue is full.
-  func push(_ record: SpanRecord) -> Bool {
+  func push(_ record: consuming SpanRecord) -> Bool {
+    // Moved into the buffer, not copied: a copy would retain every text of the record and the
+    // caller then release them all, on the hook's thread.
+    var pending = Optional(record)
     let (accepted, filledBatch) = buffer.withLock { buffer -> (Bool, Bool) in
       guard buffer.count < capacity, !closed.load(ordering: .relaxed) else { return (false, false) }
-      buffer.append(record)
+      buffer.append(pending.take()!)
       return (true, buffer.count == batchSize)
     }
     if filledBatch { batchReady.signal() }

@@ -1,14 +1,11 @@
 /// What the recorder holds for a run between `onRunStart` and `onRunEnd`: everything a hook
 /// updates, reached with one dictionary lookup. Mutated only under the recorder's lock.
 final class ActiveRun {
-  let runID: String
-  let identity: SpanIdentity
-  let startTime: UInt64
-  let task: String
-  let environment: String
-  let params: RunParams
-  /// For runs replayed from JSON: the attributes whose JSON type the reference passes through.
-  let paramTypes: RunAttributeTypes?
+  /// What the run started with, shared with its span record and a spool's journal.
+  let start: RunStart
+  var runID: String { start.runID }
+  var identity: SpanIdentity { start.identity }
+  var labels: RunLabels? { start.labels }
   /// Where the next step span starts: the end of the previous step, or the run's start.
   var lastStepEnd: UInt64
   /// The run's `rlm.steps` and `rlm.reward` series, found on first use.
@@ -24,10 +21,6 @@ final class ActiveRun {
   /// Set on a tree's top run when a model call of the tree was reported through `onLLMCall`, so
   /// that the run's usage summary is not counted in `rlm.tokens` a second time.
   var modelCallsReported = false
-  /// The session and user every span of the run carries (OpenInference), if the caller gave them.
-  let labels: RunLabels?
-  /// The span of the already ended run that started this one.
-  let parentRunSpan: RecentRun?
   /// Whether the sampler kept the run's trace: an unsampled run counts in the metrics and makes
   /// no span.
   let isSampled: Bool
@@ -38,17 +31,11 @@ final class ActiveRun {
     parentRunSpan: RecentRun? = nil, isSampled: Bool = true
   ) {
     self.isSampled = isSampled
-    self.runID = runID
-    self.identity = identity
-    self.startTime = startTime
-    self.task = task
-    self.environment = environment
-    self.params = params
-    self.paramTypes = paramTypes
+    start = RunStart(
+      runID: runID, identity: identity, startTime: startTime, task: task, environment: environment,
+      params: params, paramTypes: paramTypes, parentRunSpan: parentRunSpan)
     lastStepEnd = startTime
     self.treeRoot = treeRoot
-    self.parentRunSpan = parentRunSpan
-    labels = RunLabels(params)
   }
 
   /// The id of the step in progress, fixed now if it was not yet.
@@ -63,12 +50,9 @@ final class ActiveRun {
   /// for a step never reported), ending at `endTime`; `nil` when no child took its id yet.
   func stepInProgressRecord(endTime: UInt64) -> StepSpanRecord? {
     guard let stepInProgress else { return nil }
-    let identity = SpanIdentity(
-      traceID: self.identity.traceID, spanID: stepInProgress, parentSpanID: self.identity.spanID,
-      flags: SpanData.localParentFlags, traceState: self.identity.traceState)
     return StepSpanRecord(
-      identity: identity, startTime: min(lastStepEnd, endTime), endTime: endTime, runID: runID,
-      event: StepEvent(), cumulativeReward: 0, labels: labels)
+      run: start, spanID: stepInProgress, startTime: min(lastStepEnd, endTime), endTime: endTime,
+      event: StepEvent(), cumulativeReward: 0)
   }
 
   /// A run's last spans: its own and, when a child run or a model call hung under a step that
@@ -86,9 +70,6 @@ final class ActiveRun {
   }
 
   func runRecord(endTime: UInt64, ending: RunEnding) -> RunSpanRecord {
-    RunSpanRecord(
-      identity: identity, startTime: startTime, endTime: endTime, runID: runID, task: task,
-      environment: environment, params: params, paramTypes: paramTypes, ending: ending,
-      parentRunSpan: parentRunSpan)
+    RunSpanRecord(start: start, endTime: endTime, ending: ending)
   }
 }

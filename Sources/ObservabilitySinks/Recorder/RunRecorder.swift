@@ -12,8 +12,10 @@ package final class RunRecorder: Sendable {
   private let captureMessageContent: Bool
   /// Which traces are recorded; decided once per trace, at its top run.
   private let sampler: SamplingRule
-  /// Whether each sampled run's start goes to the queue too (a spool journals it).
+  /// Whether a spool journals each sampled run's start (and each step a child opens early).
   private let journalsRunStarts: Bool
+  /// The most run starts kept for the spool's writer between its turns.
+  private let journalCapacity: Int
   let counters: SinkCounters
 
   init(
@@ -23,6 +25,7 @@ package final class RunRecorder: Sendable {
   ) {
     self.queue = queue
     self.journalsRunStarts = journalsRunStarts
+    journalCapacity = queue?.capacity ?? 0
     self.sampler = SamplingRule(sampler)
     self.counters = counters
     self.captureMessageContent = captureMessageContent
@@ -72,7 +75,7 @@ package final class RunRecorder: Sendable {
       }
       if !run.isSampled { state.runsNotSampled += 1 }
       if journalsRunStarts, run.isSampled {
-        journal(.runStarted(run.runRecord(endTime: now, ending: .processEnded)))
+        journalStart(run.start, in: &state)
       }
       let (replaced, evicted) = state.runs.insert(run)
       state.instruments?.runsCell(environment: environment, now: now).add(1)
@@ -93,8 +96,30 @@ package final class RunRecorder: Sendable {
   /// later process needs to end a run or step should this one die first. Pushed under the
   /// recorder's lock (order: recorder, then queue), so it always precedes the span that closes
   /// it, whichever thread records that. A full queue refuses it like a span.
-  private func journal(_ record: SpanRecord) {
+  private func journal(_ record: consuming SpanRecord) {
     if let queue, !queue.push(record) { counters.runsNotJournaled.wrappingAdd(1, ordering: .relaxed) }
+  }
+
+  /// Keeps a run's start for the spool's writer: a reference appended under the lock the hook
+  /// already holds, not a second hand-off, so that journaling costs `onRunStart` next to nothing.
+  private func journalStart(_ start: RunStart, in state: inout RecorderState) {
+    guard !state.journalClosed else { return }
+    if state.startedRuns.count < journalCapacity {
+      state.startedRuns.append(start)
+    } else {
+      counters.runsNotJournaled.wrappingAdd(1, ordering: .relaxed)
+    }
+  }
+
+  /// The spool's writer takes the run starts kept since its last turn (`spare` must be empty).
+  /// It drains the span queue first and this second: a span it drained was queued after its
+  /// run's start was kept, so every start reaches the stream before a span that closes it.
+  /// `closing`: the writer has stopped; later starts are not kept.
+  func takeStartedRuns(into spare: inout [RunStart], closing: Bool = false) {
+    state.withLock { state in
+      swap(&state.startedRuns, &spare)
+      if closing { state.journalClosed = true }
+    }
   }
 
   package func stepFinished(
@@ -114,15 +139,12 @@ package final class RunRecorder: Sendable {
       }
       let spanID = run.stepInProgress ?? state.ids.nextSpanID()
       run.stepInProgress = nil
-      let identity = SpanIdentity(
-        traceID: run.identity.traceID, spanID: spanID, parentSpanID: run.identity.spanID,
-        flags: SpanData.localParentFlags, traceState: run.identity.traceState)
       if let instruments = state.instruments {
         instruments.recordStep(run: run, runID: runID, reward: event.reward, now: now)
       }
       return StepSpanRecord(
-        identity: identity, startTime: min(start, now), endTime: now, runID: runID, event: event,
-        cumulativeReward: cumulativeReward, types: types, labels: run.labels)
+        run: run.start, spanID: spanID, startTime: min(start, now), endTime: now, event: event,
+        cumulativeReward: cumulativeReward, types: types)
     }
     if let record { finish(.step(record)) }
   }
@@ -144,10 +166,8 @@ package final class RunRecorder: Sendable {
         return nil
       }
       let opensStep = journalsRunStarts && run.stepInProgress == nil
-      let identity = SpanIdentity(
-        traceID: run.identity.traceID, spanID: state.ids.nextSpanID(),
-        parentSpanID: run.stepInProgressID(&state.ids), flags: SpanData.localParentFlags,
-        traceState: run.identity.traceState)
+      let spanID = state.ids.nextSpanID()
+      let stepSpanID = run.stepInProgressID(&state.ids)
       if opensStep, let step = run.stepInProgressRecord(endTime: run.lastStepEnd) {
         journal(.stepStarted(step))
       }
@@ -155,8 +175,8 @@ package final class RunRecorder: Sendable {
       let seconds = Double(endTime &- min(startTime, endTime)) / 1e9
       state.instruments?.models.record(call, durationSeconds: seconds, now: endTime)
       return LLMCallSpanRecord(
-        identity: identity, startTime: min(startTime, endTime), endTime: endTime, runID: runID, call: call,
-        labels: run.labels)
+        run: run.start, spanID: spanID, stepSpanID: stepSpanID, startTime: min(startTime, endTime),
+        endTime: endTime, call: call)
     }
     if let record { finish(.llmCall(record)) }
   }
@@ -230,7 +250,7 @@ package final class RunRecorder: Sendable {
     }
   }
 
-  private func finish(_ record: SpanRecord) {
+  private func finish(_ record: consuming SpanRecord) {
     counters.spansRecorded.wrappingAdd(1, ordering: .relaxed)
     guard let queue else { return }
     if !queue.push(record) {
@@ -248,4 +268,7 @@ struct RecorderState {
   var runsSuperseded = 0
   /// Runs the sampler left out (their metrics still count).
   var runsNotSampled = 0
+  /// Run starts for the spool's writer to journal (``RunRecorder/takeStartedRuns(into:closing:)``).
+  var startedRuns: [RunStart] = []
+  var journalClosed = false
 }

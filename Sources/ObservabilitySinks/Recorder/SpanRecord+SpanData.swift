@@ -11,7 +11,11 @@ extension SpanRecord {
   func spanData(conventions: LLMConventions = []) -> SpanData {
     switch self {
     case .step(let record), .stepStarted(let record): return record.spanData(conventions: conventions)
-    case .run(let record), .runStarted(let record): return record.spanData(conventions: conventions)
+    case .run(let record): return record.spanData(conventions: conventions)
+    case .runStarted(let start):
+      // As the run's span would end if the process died now.
+      return RunSpanRecord(start: start, endTime: start.startTime, ending: RunEnding.processEnded)
+        .spanData(conventions: conventions)
     case .llmCall(let record): return record.spanData(conventions: conventions)
     }
   }

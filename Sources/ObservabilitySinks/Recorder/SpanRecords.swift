@@ -6,7 +6,7 @@ enum SpanRecord: Sendable {
   case llmCall(LLMCallSpanRecord)
   /// A run that has just started, as its span would end if the process died now: journaled by a
   /// spool (never exported as it is) so that a later process can end the run (`.processEnded`).
-  case runStarted(RunSpanRecord)
+  case runStarted(RunStart)
   /// A step whose span id a child run or a model call took before the step ended, as it would
   /// end if the process died now: journaled by a spool like ``runStarted(_:)``.
   case stepStarted(StepSpanRecord)
@@ -35,43 +35,61 @@ struct SpanIdentity: Sendable {
   var traceState: String
 }
 
-/// A finished `rlm.step` span.
+/// A finished `rlm.step` span. What it shares with its run (trace, parent, run id, labels) is
+/// reached through the run's ``RunStart``: one retain on the hook's thread, a small record.
 struct StepSpanRecord: Sendable {
-  var identity: SpanIdentity
+  var run: RunStart
+  var spanID: SpanData.SpanID
   var startTime: UInt64
   var endTime: UInt64
-  var runID: String
   var event: StepEvent
   var cumulativeReward: Double
   /// For steps replayed from JSON: the attributes whose JSON type the reference passes through.
   var types: StepAttributeTypes?
-  var labels: RunLabels?
+
+  /// A child of its run's span.
+  var identity: SpanIdentity {
+    SpanIdentity(
+      traceID: run.identity.traceID, spanID: spanID, parentSpanID: run.identity.spanID,
+      flags: SpanData.localParentFlags, traceState: run.identity.traceState)
+  }
+  var runID: String { run.runID }
+  var labels: RunLabels? { run.labels }
 }
 
-/// A finished `chat {model}` span: one model call of a run.
+/// A finished `chat {model}` span: one model call of a run, a child of the step in progress.
 struct LLMCallSpanRecord: Sendable {
-  var identity: SpanIdentity
+  var run: RunStart
+  var spanID: SpanData.SpanID
+  var stepSpanID: SpanData.SpanID
   var startTime: UInt64
   var endTime: UInt64
-  var runID: String
   /// The call, with its prompt and response already removed unless content capture is on.
   var call: LLMCall
-  var labels: RunLabels?
+
+  var identity: SpanIdentity {
+    SpanIdentity(
+      traceID: run.identity.traceID, spanID: spanID, parentSpanID: stepSpanID,
+      flags: SpanData.localParentFlags, traceState: run.identity.traceState)
+  }
+  var runID: String { run.runID }
+  var labels: RunLabels? { run.labels }
 }
 
-/// A finished `rlm.run` span.
+/// A finished `rlm.run` span: what the run started with (shared, not copied) and how it ended.
 struct RunSpanRecord: Sendable {
-  var identity: SpanIdentity
-  var startTime: UInt64
+  var start: RunStart
   var endTime: UInt64
-  var runID: String
-  var task: String
-  var environment: String
-  var params: RunParams
-  var paramTypes: RunAttributeTypes?
   var ending: RunEnding
-  /// The span of the run that started this one, when that run had already ended (a link).
-  var parentRunSpan: RecentRun?
+
+  var identity: SpanIdentity { start.identity }
+  var startTime: UInt64 { start.startTime }
+  var runID: String { start.runID }
+  var task: String { start.task }
+  var environment: String { start.environment }
+  var params: RunParams { start.params }
+  var paramTypes: RunAttributeTypes? { start.paramTypes }
+  var parentRunSpan: RecentRun? { start.parentRunSpan }
 }
 
 /// How a run span ended.

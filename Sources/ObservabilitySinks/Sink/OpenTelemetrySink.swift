@@ -122,27 +122,36 @@ public final class OpenTelemetrySink: ObservabilitySink {
     let queue = SpanQueue(
       capacity: spoolSettings.map { max($0.bufferCapacity, settings.maxQueueSize) } ?? settings.maxQueueSize,
       batchSize: settings.maxExportBatchSize)
+    func makeRecorder(journals: Bool) -> RunRecorder {
+      RunRecorder(
+        queue: selection.spanExporter == nil ? nil : queue, counters: counters,
+        metricsEnabled: metricsEnabled,
+        cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity,
+        maxActiveRuns: maxActiveRuns, genAIMetrics: settings.conventions.contains(.genAI),
+        captureMessageContent: captureMessageContent, sampler: sampler, journalsRunStarts: journals)
+    }
+    // The spool's writer takes run starts from the recorder; without a spool nothing is journaled.
+    var recorder = makeRecorder(journals: spoolSettings != nil)
     var spool: SpoolExport?
     if let spoolSettings, let exporter = selection.spanExporter as? OTLPSpanExporter {
       do {
         let writer = try SpoolWriter(
-          settings: spoolSettings, source: source, queue: queue, conventions: settings.conventions,
-          spanLimits: settings.spanLimits, counters: counters, logger: configuration.logger)
+          settings: spoolSettings, source: source, queue: queue, recorder: recorder,
+          conventions: settings.conventions, spanLimits: settings.spanLimits, counters: counters,
+          logger: configuration.logger)
         spool = SpoolExport(writer: writer, exporter: exporter, source: source, settings: spoolSettings)
       } catch {
         configuration.logger.warning(
           "spool \(spoolSettings.directory) cannot be used: \(error); spans stay in memory")
+        recorder = makeRecorder(journals: false)
       }
     }
-    let recorder = RunRecorder(
-      queue: selection.spanExporter == nil ? nil : queue, counters: counters, metricsEnabled: metricsEnabled,
-      cardinalityLimit: configuration.cardinalityLimit, recentRunCapacity: configuration.recentRunCapacity,
-      maxActiveRuns: maxActiveRuns, genAIMetrics: settings.conventions.contains(.genAI),
-      captureMessageContent: captureMessageContent, sampler: sampler, journalsRunStarts: spool != nil)
+    let pipelineRecorder = recorder
     guard selection.spanExporter != nil || selection.metricExporter != nil else { return (recorder, nil) }
     let worker = ExportWorker(
       queue: queue, spanExporter: selection.spanExporter, metricExporter: selection.metricExporter,
-      collectMetrics: { recorder.collectMetrics(temporality: $0) }, source: source, settings: settings,
+      collectMetrics: { pipelineRecorder.collectMetrics(temporality: $0) }, source: source,
+      settings: settings,
       counters: counters,
       log: ExportWorker.LogTarget(
         logger: configuration.logger, spanDestination: selection.spanDestination,

@@ -12,6 +12,8 @@ import Synchronization
 /// same bounded, non-blocking hand-off as without a spool.
 final class SpoolWriter: Sendable {
   let queue: SpanQueue
+  /// Where the hooks keep run starts for the journal (taken after the queue, each turn).
+  private let recorder: RunRecorder
   /// The export thread waits on this: signalled when a batch's worth of spans is written.
   let spansWritten = DispatchSemaphore(value: 0)
   private let state: LockedValue<State>
@@ -41,11 +43,12 @@ final class SpoolWriter: Sendable {
 
   /// Opens a new stream in `settings.directory`; throws when the directory cannot be used.
   init(
-    settings: SpoolSettings, source: TelemetrySource, queue: SpanQueue, conventions: LLMConventions,
-    spanLimits: ResolvedSpanLimits, counters: SinkCounters, logger: Logger
+    settings: SpoolSettings, source: TelemetrySource, queue: SpanQueue, recorder: RunRecorder,
+    conventions: LLMConventions, spanLimits: ResolvedSpanLimits, counters: SinkCounters, logger: Logger
   ) throws(SpoolIOError) {
     self.settings = settings
     self.queue = queue
+    self.recorder = recorder
     self.conventions = conventions
     self.spanLimits = spanLimits
     self.counters = counters
@@ -87,6 +90,7 @@ final class SpoolWriter: Sendable {
     var writeFailures = 0
     recoverEarlierStreams(failures: &writeFailures)
     var spare = queue.makeSpare()
+    var starts: [RunStart] = []
     var lastSync = ContinuousClock.now
     var unsynced = false
     while true {
@@ -96,9 +100,12 @@ final class SpoolWriter: Sendable {
         return (state.writeRequests, state.stopRequested)
       }
       if stopping { queue.close() }
+      // The queue first, then the starts: see RunRecorder.takeStartedRuns.
       queue.drain(into: &spare)
-      let written = write(spare, failures: &writeFailures)
+      recorder.takeStartedRuns(into: &starts, closing: stopping)
+      let written = write(starts: starts, spare, failures: &writeFailures)
       spare.removeAll(keepingCapacity: true)
+      starts.removeAll(keepingCapacity: true)
       unsignalled += written
       do {
         try stream.acknowledge()
@@ -130,14 +137,16 @@ final class SpoolWriter: Sendable {
     }
   }
 
-  /// Converts and appends `records`; the spans among them that were written.
-  private func write(_ records: [SpanRecord], failures: inout Int) -> Int {
-    guard !records.isEmpty else { return 0 }
+  /// Converts and appends the journal records of `starts`, then `records`; the spans among them
+  /// that were written.
+  private func write(starts: [RunStart], _ records: [SpanRecord], failures: inout Int) -> Int {
+    guard !records.isEmpty || !starts.isEmpty else { return 0 }
     let encoder = TraceRequestEncoder()
     var entries: [SpoolStream.Entry] = []
-    entries.reserveCapacity(records.count)
+    entries.reserveCapacity(starts.count + records.count)
     var spans = 0
-    for record in records {
+    for index in 0..<(starts.count + records.count) {
+      let record = index < starts.count ? SpanRecord.runStarted(starts[index]) : records[index - starts.count]
       let data = record.spanData(conventions: conventions).limited(by: spanLimits)
       let encoded = encoder.encodeSpan(data)
       // A record holds at most 4 MiB: a span larger than that (huge run ids or labels) is not
@@ -217,8 +226,10 @@ final class SpoolWriter: Sendable {
       do {
         let adopted = try recovery.adopt(name, into: stream) {
           var records: [SpanRecord] = []
+          var starts: [RunStart] = []
           queue.drain(into: &records)
-          unsignalled += write(records, failures: &failuresMeanwhile)
+          recorder.takeStartedRuns(into: &starts)
+          unsignalled += write(starts: starts, records, failures: &failuresMeanwhile)
           try? stream.acknowledge()
           enforceBound()
         }
