@@ -27,6 +27,8 @@ struct WorkloadOptions {
   var samplerArgument: String?
   /// A spool directory for the sink (`nil`: in memory, the default).
   var spool: String?
+  /// (hooks) Untimed passes of the same runs before the timed one.
+  var warmUpPasses = 0
 }
 
 /// Builds the sink under test: OTLP to `endpoint` (or an in-memory exporter), everything else at
@@ -70,38 +72,25 @@ func statusJSON(_ status: OpenTelemetrySinkStatus) -> JSON {
 
 /// Hook costs: `runs` runs of `steps` steps as fast as possible with every call timed, then
 /// `activeRuns` runs started without being ended (does `onRunStart` stay flat as runs pile up?).
+/// With `warmUpPasses`, the timed runs first go through that many times untimed, each followed by
+/// a flush: the figures are then a warm process's, whose queue memory is already in place (the
+/// first pass's are reported too, as `cold_*`).
 func hooksScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
   let sink = makeSink(options)
-  var starts: [UInt64] = []
-  var steps: [UInt64] = []
-  var ends: [UInt64] = []
-  starts.reserveCapacity(options.runs)
-  steps.reserveCapacity(options.runs * options.steps)
-  ends.reserveCapacity(options.runs)
-  let began = monotonicNanos()
-  for run in 0..<options.runs {
-    let runID = WorkloadInputs.runID(run)
-    var t0 = monotonicNanos()
-    sink.onRunStart(
-      runID: runID, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
-      params: WorkloadInputs.params)
-    var t1 = monotonicNanos()
-    starts.append(t1 - t0)
-    var cumulative = 0.0
-    for number in 1...max(1, options.steps) {
-      let event = WorkloadInputs.step(number)
-      cumulative += event.reward
-      t0 = monotonicNanos()
-      sink.onStep(runID: runID, event: event, cumulativeReward: cumulative)
-      t1 = monotonicNanos()
-      steps.append(t1 - t0)
+  var cold: [(String, JSON)] = []
+  for pass in 0..<options.warmUpPasses {
+    let timed = timeHooks(sink, options, firstRun: (pass + 1) * (options.runs + options.activeRuns))
+    if pass == 0 {
+      cold = [
+        ("cold_on_step", Percentiles(timed.steps).json),
+        ("cold_on_run_start", Percentiles(timed.starts).json),
+        ("cold_on_run_end", Percentiles(timed.ends).json),
+      ]
     }
-    let result = WorkloadInputs.result(steps: options.steps)
-    t0 = monotonicNanos()
-    sink.onRunEnd(runID: runID, result: result, runPath: "runs/\(runID).jsonl")
-    t1 = monotonicNanos()
-    ends.append(t1 - t0)
+    _ = sink.syncForceFlush(timeout: .seconds(60))
   }
+  let began = monotonicNanos()
+  let (starts, steps, ends) = timeHooks(sink, options, firstRun: 0)
   let hooksSeconds = Double(monotonicNanos() - began) / 1e9
 
   var active: [UInt64] = []
@@ -132,7 +121,44 @@ func hooksScenario(_ options: WorkloadOptions) -> [(String, JSON)] {
     ("hooks_seconds", .number(hooksSeconds)),
     ("flushed", .bool(flushed)),
     ("status", statusJSON(sink.status())),
-  ]
+  ] + cold
+}
+
+/// `runs` runs of `steps` steps, every hook call timed (nanoseconds), the run ids numbered from
+/// `firstRun`.
+private func timeHooks(
+  _ sink: OpenTelemetrySink, _ options: WorkloadOptions, firstRun: Int
+) -> (starts: [UInt64], steps: [UInt64], ends: [UInt64]) {
+  var starts: [UInt64] = []
+  var steps: [UInt64] = []
+  var ends: [UInt64] = []
+  starts.reserveCapacity(options.runs)
+  steps.reserveCapacity(options.runs * options.steps)
+  ends.reserveCapacity(options.runs)
+  for run in 0..<options.runs {
+    let runID = WorkloadInputs.runID(firstRun + run)
+    var t0 = monotonicNanos()
+    sink.onRunStart(
+      runID: runID, task: WorkloadInputs.task, environment: WorkloadInputs.environment,
+      params: WorkloadInputs.params)
+    var t1 = monotonicNanos()
+    starts.append(t1 - t0)
+    var cumulative = 0.0
+    for number in 1...max(1, options.steps) {
+      let event = WorkloadInputs.step(number)
+      cumulative += event.reward
+      t0 = monotonicNanos()
+      sink.onStep(runID: runID, event: event, cumulativeReward: cumulative)
+      t1 = monotonicNanos()
+      steps.append(t1 - t0)
+    }
+    let result = WorkloadInputs.result(steps: options.steps)
+    t0 = monotonicNanos()
+    sink.onRunEnd(runID: runID, result: result, runPath: "runs/\(runID).jsonl")
+    t1 = monotonicNanos()
+    ends.append(t1 - t0)
+  }
+  return (starts, steps, ends)
 }
 
 /// The burst: `runs` × `steps` as fast as possible, then shutdown; what was lost.
