@@ -49,23 +49,47 @@ struct SpoolFaultTests {
     ["start:R", "steps:R:\(count)", "end:R"]
   }
 
-  @Test func aFullDiskLosesWhatCannotBeWrittenCountedAndSaidOnceAndNothingCrashes() throws {
+  @Test func aFullDiskSendsWhatCannotBeWrittenFromMemorySaidOnceAndNothingCrashes() throws {
     let mount = try makeSpoolDirectory()
     defer { try? FileManager.default.removeItem(atPath: mount) }
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
     let run = try runChild(
       shell: "mount -t tmpfs -o size=128k tmpfs '\(mount)' &&",
-      Self.manySteps(3000) + ["shutdown:2", "status"],
-      environment: Self.environment(endpoint: try Self.deadEndpoint(), spool: mount + "/spool"),
+      Self.manySteps(3000) + ["shutdown:30", "status"],
+      environment: Self.environment(endpoint: receiver.endpoint, spool: mount + "/spool"),
       isolated: true)
     #expect(run.exited && run.status == 0, "\(run.stdout)\(run.stderr)")
     let lines = run.stderr.split(separator: "\n").filter { $0.contains("a write failed") }
     #expect(!run.stderr.contains("span queue full"), "\(run.stderr)")
     #expect(lines.count == 1, "\(run.stderr)")
     #expect(lines.first?.contains("No space left on device (ENOSPC)") == true)
+    #expect(lines.first?.contains("go on in memory, sent without the spool") == true, "\(lines)")
     let status = counters(run.stdout)
-    #expect((status["discarded"] ?? 0) > 0 && (status["spool"] ?? 0) > 0, "\(run.stdout)")
-    // Every span is accounted for: on disk for the next process, or counted as discarded.
-    #expect(status["recorded"] == 3001 && (status["discarded"] ?? 0) + (status["pending"] ?? 0) == 3001)
+    // Nothing lost: what the disk took was sent from the spool, the rest from memory, each once.
+    #expect(status["recorded"] == 3001 && status["exported"] == 3001, "\(run.stdout)")
+    #expect(status["discarded"] == 0 && status["failed"] == 0 && status["pending"] == 0, "\(run.stdout)")
+    let spans = receiver.spans()
+    #expect(spans.count == 3001 && Set(spans.map(\.spanID)).count == 3001, "\(spans.count) spans received")
+  }
+
+  @Test func aFullDiskWithTheCollectorDownCountsWhatItCannotKeep() throws {
+    let mount = try makeSpoolDirectory()
+    defer { try? FileManager.default.removeItem(atPath: mount) }
+    let run = try runChild(
+      shell: "mount -t tmpfs -o size=128k tmpfs '\(mount)' &&",
+      Self.manySteps(3000) + ["shutdown:5", "status"],
+      environment: Self.environment(endpoint: try Self.deadEndpoint(), spool: mount + "/spool"),
+      isolated: true)
+    #expect(run.exited && run.status == 0, "\(run.stdout)\(run.stderr)")
+    #expect(run.stderr.contains("spans the spool could not write, counted as failed"), "\(run.stderr)")
+    let status = counters(run.stdout)
+    #expect((status["failed"] ?? 0) > 0 && (status["spool"] ?? 0) > 0, "\(run.stdout)")
+    // Every span is accounted for: on disk for the next process, or sent from memory and failed.
+    #expect(
+      status["recorded"] == 3001
+        && (status["failed"] ?? 0) + (status["discarded"] ?? 0) + (status["pending"] ?? 0) == 3001,
+      "\(run.stdout)")
   }
 
   @Test func aReadOnlyDirectoryLeavesTheSinkInMemoryWithOneWarning() throws {

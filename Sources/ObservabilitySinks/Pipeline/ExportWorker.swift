@@ -158,7 +158,13 @@ final class ExportWorker: Sendable {
         reportEvictions(since: &evictionsReported, to: &problems)
         problems.flush(at: .now)
         // What is still unsent stays in the spool's stream for the next process.
-        if let spool { _ = spool.writer.stop(deadline: shutdownRequest.deadline) }
+        if let spool {
+          _ = spool.writer.stop(deadline: shutdownRequest.deadline)
+          // Its last writes may have failed: what they held is sent from memory now or counted.
+          delivered =
+            exportUnspooled(spool, deadline: shutdownRequest.deadline, problems: &problems) && delivered
+          problems.flush(at: .now)
+        }
         let remaining = shutdownRequest.deadline.remaining
         spanExporter?.shutdown(timeout: remaining)
         metricExporter?.shutdown(timeout: shutdownRequest.deadline.remaining)
@@ -223,6 +229,43 @@ final class ExportWorker: Sendable {
   /// counted; one that failed otherwise stays in the stream and is sent again after a backoff
   /// (at once for a flush or shutdown), so an outage longer than any timeout loses nothing.
   private func exportSpooled(
+    _ spool: SpoolExport, deadline: Deadline?, urgent: Bool, problems: inout ProblemLog
+  ) -> Bool {
+    let unspooledDelivered = exportUnspooled(spool, deadline: deadline, problems: &problems)
+    return exportSpoolStream(spool, deadline: deadline, urgent: urgent, problems: &problems)
+      && unspooledDelivered
+  }
+
+  /// Sends the spans the writer could not write, as a sink without a spool sends its queue: once
+  /// (with the exporter's retries), a failure counted as failed.
+  private func exportUnspooled(_ spool: SpoolExport, deadline: Deadline?, problems: inout ProblemLog) -> Bool
+  {
+    let spans = spool.writer.unspooled.take()
+    var delivered = true
+    var start = 0
+    while start < spans.count {
+      let batch = spans[start..<min(start + queue.batchSize, spans.count)]
+      start = batch.endIndex
+      let timeout = min(settings.exportTimeout, deadline?.remaining ?? settings.exportTimeout)
+      let result =
+        timeout > .zero
+        ? spool.exporter.exportEncoded(batch, source: spool.source, timeout: timeout)
+        : .failure("the shutdown deadline passed")
+      let outcome = Settled(result, items: batch.count)
+      counters.spans.add(outcome)
+      if let message = outcome.message { counters.recordError("span export: \(message)") }
+      if outcome.failed > 0 {
+        problems.record(.unspooledSpanExport, items: outcome.failed, reason: outcome.reason, at: .now)
+      } else {
+        problems.recovered(.unspooledSpanExport, at: .now)
+      }
+      delivered = result.isDelivered && delivered
+    }
+    return delivered
+  }
+
+  /// Sends what the spool's writer has written (see ``exportSpooled(_:deadline:urgent:problems:)``).
+  private func exportSpoolStream(
     _ spool: SpoolExport, deadline: Deadline?, urgent: Bool, problems: inout ProblemLog
   ) -> Bool {
     if !urgent, let retryAt = spool.retry.withLock({ $0.at }), !retryAt.hasPassed { return false }

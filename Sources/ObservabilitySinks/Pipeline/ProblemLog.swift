@@ -11,6 +11,8 @@ struct ProblemLog {
   /// What can go wrong repeatedly.
   enum Kind: Hashable, CaseIterable {
     case spanExport
+    /// Spans a spool could not write, sent from memory: a failure loses them.
+    case unspooledSpanExport
     case metricExport
     case spanDrop
     case runEviction
@@ -152,7 +154,7 @@ struct ProblemLog {
       switch kind {
       case .spanDrop: "\(episode.unreportedItems) more spans dropped, the span queue being full"
       case .runEviction: "\(episode.unreportedItems) more runs evicted (\(episode.reason))"
-      case .spanExport, .metricExport:
+      case .spanExport, .unspooledSpanExport, .metricExport:
         "\(episode.unreported) more failed export(s) of \(episode.unreportedItems) \(unit(kind)); last: \(episode.reason)"
       }
     logger.warning("\(subject(kind)): \(what) (\(episode.totalItems) \(unit(kind)) in all so far)")
@@ -170,6 +172,8 @@ struct ProblemLog {
         + "calls onRunEnd leaves runs open, else raise DSPY_RLM_OTEL_MAX_ACTIVE_RUNS or maxActiveRuns"
     case .spanExport where spanFailuresKept:
       "\(subject(kind)) failed: \(reason) (\(items) spans kept in the spool, sent again later)"
+    case .unspooledSpanExport:
+      "\(subject(kind)) failed: \(reason) (\(items) spans the spool could not write, counted as failed)"
     case .spanExport, .metricExport:
       "\(subject(kind)) failed: \(reason) (\(items) \(unit(kind)) counted as failed)"
     }
@@ -183,7 +187,7 @@ struct ProblemLog {
 
   private func subject(_ kind: Kind) -> String {
     switch kind {
-    case .spanExport: "span export to \(destinations[.spanExport] ?? "the exporter")"
+    case .spanExport, .unspooledSpanExport: "span export to \(destinations[.spanExport] ?? "the exporter")"
     case .metricExport: "metric export to \(destinations[.metricExport] ?? "the exporter")"
     case .spanDrop: "span queue"
     case .runEviction: "active runs"
@@ -194,7 +198,7 @@ struct ProblemLog {
     switch kind {
     case .metricExport: "data points"
     case .runEviction: "runs"
-    case .spanExport, .spanDrop: "spans"
+    case .spanExport, .unspooledSpanExport, .spanDrop: "spans"
     }
   }
 
@@ -209,5 +213,5 @@ struct ProblemLog {
 
 extension ProblemLog.Kind {
   /// Export failures end with a recovery line; drops and evictions with a quiet interval.
-  var isExport: Bool { self == .spanExport || self == .metricExport }
+  var isExport: Bool { self == .spanExport || self == .unspooledSpanExport || self == .metricExport }
 }

@@ -69,8 +69,9 @@ public struct OpenTelemetrySinkStatus: SinkStatusReport, Hashable {
   public var spoolSpans = 0
   /// Bytes of this process's spool files on disk.
   public var spoolBytes = 0
-  /// Spans the spool lost: a write that failed (a full disk) or the oldest unsent ones, discarded
-  /// to stay within ``OpenTelemetrySinkConfiguration/spoolMaxBytes``. With a spool, `spansRecorded
+  /// Spans the spool lost: the oldest unsent ones, discarded to stay within
+  /// ``OpenTelemetrySinkConfiguration/spoolMaxBytes``, and, while writes fail (a full disk), those
+  /// beyond the 65,536 that then go on in memory. With a spool, `spansRecorded
   /// + spansRecovered == spansExported + spansDropped + spansFailed + spansRejected +
   /// spoolSpansDiscarded + spansPending`.
   public var spoolSpansDiscarded = 0

@@ -24,6 +24,8 @@ final class SpoolWriter: Sendable {
   private let logger: Logger
   private let stopped = OneShot<Bool>()
   let published: LockedValue<SpoolPublished>
+  /// What a failed write left: sent from memory by the export thread.
+  let unspooled: UnspooledSpans
   /// The stream; touched by the writer thread only once it runs (`nonisolated(unsafe)`: handed
   /// over at start, then the thread's alone, until ``stop(deadline:)`` has waited for it).
   nonisolated(unsafe) private var stream: SpoolStream
@@ -33,6 +35,10 @@ final class SpoolWriter: Sendable {
   /// that line was: the writer thread's alone.
   nonisolated(unsafe) private var discardedSinceLog = 0
   nonisolated(unsafe) private var lastDiscardLog: ContinuousClock.Instant?
+  /// Spans lost to failed writes (they did not fit in memory) since the last line saying so, and
+  /// when that was: the writer thread's alone.
+  nonisolated(unsafe) private var lostSinceLog = 0
+  nonisolated(unsafe) private var lastLossLog: ContinuousClock.Instant?
   /// Spans written since the export thread was last told: the writer thread's alone.
   nonisolated(unsafe) private var unsignalled = 0
 
@@ -58,6 +64,7 @@ final class SpoolWriter: Sendable {
     stream = try SpoolStream(
       directory: settings.directory, source: encoded, segmentBytes: settings.segmentBytes)
     published = stream.published
+    unspooled = UnspooledSpans(capacity: settings.bufferCapacity)
     state = LockedValue(State())
   }
 
@@ -181,15 +188,36 @@ final class SpoolWriter: Sendable {
     let appended = stream.append(entries)
     let written = entries.prefix(appended.written).count { $0.kind == .span }
     if let error = appended.error {
-      // Nothing of the rest is on disk, so nothing of it can be sent: counted and said, never silent.
-      // The runs among them ended; their journals are closed, not left to be rebuilt.
-      for entry in entries.dropFirst(appended.written) { if let run = entry.endsRun { stream.close(run) } }
-      let lost = spans - written
+      // Nothing of the rest is on disk: its spans go on in memory (the export thread sends them
+      // as without a spool) and their runs' journals are closed, not left to be rebuilt.
+      let unwritten = entries.dropFirst(appended.written)
+      for entry in unwritten { if let run = entry.endsRun { stream.close(run) } }
+      let unwrittenSpans = unwritten.filter { $0.kind == .span }.map {
+        Array($0.payload[SpoolSpan.fixedSize...])
+      }
+      let kept = unspooled.keep(unwrittenSpans)
+      let lost = unwrittenSpans.count - kept
+      let lostText =
+        lost == 0
+        ? ""
+        : "; \(lost) more did not fit (\(unspooled.capacity) at most) and are lost (status().spoolSpansDiscarded)"
       counters.spool.spansDiscarded.wrappingAdd(lost, ordering: .relaxed)
+      if kept > 0 { spansWritten.signal() }
+      lostSinceLog += lost
       if failures == 0 {
         logger.warning(
-          "spool \(directory): a write failed, \(lost) spans lost (status().spoolSpansDiscarded): \(error); later writes are tried again"
+          "spool \(directory): a write failed: \(error); the \(kept) spans it held go on in memory, sent without the spool\(lostText); later writes are tried again"
         )
+        lastLossLog = .now
+        lostSinceLog = 0
+      } else if lostSinceLog > 0,
+        lastLossLog.map({ ContinuousClock.now - $0 >= settings.problemLogInterval }) ?? true
+      {
+        logger.warning(
+          "spool \(directory): writes still fail (\(error)): \(lostSinceLog) more spans did not fit in memory and are lost (status().spoolSpansDiscarded); repeats are summarised at most every \(settings.problemLogInterval.components.seconds) s"
+        )
+        lastLossLog = .now
+        lostSinceLog = 0
       }
       failures += 1
     } else if failures > 0 {
