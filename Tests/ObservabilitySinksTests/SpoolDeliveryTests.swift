@@ -19,11 +19,13 @@ func spoolSegments(_ directory: String) -> [String] {
 @Suite("Spool: nothing is lost to an outage through shutdown or to a burst", .serialized)
 struct SpoolDeliveryTests {
   static func sink(
-    _ endpoint: String, spool: String, logs: CapturedLogs? = nil, serviceName: String = "rlm-code"
+    _ endpoint: String, spool: String, logs: CapturedLogs? = nil, serviceName: String = "rlm-code",
+    rescan: Duration? = nil
   ) -> OpenTelemetrySink {
     var configuration = OpenTelemetrySinkConfiguration()
     configuration.environment = [:]
     configuration.spoolDirectory = spool
+    configuration.spoolRescanInterval = rescan
     configuration.exportTimeout = .seconds(1)
     if let logs { configuration.logger = logs.logger }
     return OpenTelemetrySink(
@@ -67,6 +69,40 @@ struct SpoolDeliveryTests {
     let status = second.status()
     #expect(status.spansRecovered == 18 && status.runsRecovered == 0)
     #expect(status.spansExported == 20 && status.spansPending == 0 && status.spoolSpans == 0)
+    #expect(spoolSegments(spool).isEmpty)
+  }
+
+  /// A long-lived sink sends what a neighbour on the same directory left when it shut down with
+  /// its collector down after this one started: found by the periodic rescan, not a restart.
+  @Test func aLongLivedSinkSendsWhatANeighbourLeftWithoutARestart() async throws {
+    let spool = try makeSpoolDirectory()
+    defer { try? FileManager.default.removeItem(atPath: spool) }
+    let gone = try OTLPTestReceiver()
+    let deadEndpoint = gone.endpoint
+    gone.stop()
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+
+    let neighbour = Self.sink(deadEndpoint, spool: spool, serviceName: "neighbour")
+    let logs = CapturedLogs()
+    let longLived = Self.sink(
+      receiver.endpoint, spool: spool, logs: logs, serviceName: "long-lived", rescan: .milliseconds(200))
+    // Its own span delivered: its start-up look at the directory is over, the neighbour alive then.
+    playRuns(longLived, runs: 1, steps: 0, prefix: "own")
+    #expect(longLived.syncForceFlush(timeout: .seconds(10)))
+    #expect(longLived.status().spansRecovered == 0)
+
+    playRuns(neighbour, runs: 2, steps: 3)
+    #expect(!neighbour.syncShutdown(timeout: .seconds(2)))
+    #expect(neighbour.status().spoolSpans == 8)
+
+    let spans = try await receiver.waitForSpans(count: 9, timeout: .seconds(20))
+    let left = spans.filter { $0.resourceAttributes["service.name"] == .string("neighbour") }
+    #expect(left.count == 8 && Set(left.map(\.spanID)).count == 8)
+    #expect(longLived.syncShutdown(timeout: .seconds(10)))
+    #expect(longLived.status().spansRecovered == 8 && longLived.status().spansExported == 9)
+    let notices = logs.messages.withLock { $0 }
+    #expect(notices.contains { $0.contains("recovered 8 unsent spans and 0 unfinished runs") }, "\(notices)")
     #expect(spoolSegments(spool).isEmpty)
   }
 

@@ -103,6 +103,11 @@ public struct OpenTelemetrySinkConfiguration: Sendable {
   /// the ~50 ms not yet written whatever this says; a machine crash or power loss also loses what
   /// was written since the last sync.
   public var spoolSyncInterval: Duration?
+  /// How often a sink with a spool looks again for what other processes on the same directory
+  /// left when they died or shut down with a collector down (`DSPY_RLM_OTEL_SPOOL_RESCAN_INTERVAL`,
+  /// milliseconds; 60 s, at most 24 h; zero: at start only). A long-lived process thus sends
+  /// what a crashed neighbour left without waiting for a restart.
+  public var spoolRescanInterval: Duration?
   /// Extra resource attributes (`OTEL_RESOURCE_ATTRIBUTES` adds to them); `service.name` from
   /// the sink wins.
   ///

@@ -67,6 +67,10 @@ enum SettingsTable {
     name: "DSPY_RLM_OTEL_SPOOL_SYNC_INTERVAL", isPerSignal: false, defaultDescription: "1000"
   ) { reader, name in reader.milliseconds(name, allowZero: true, zeroMeans: "sync after every write") }
 
+  static let spoolRescanInterval = EnvironmentSetting<Duration>(
+    name: "DSPY_RLM_OTEL_SPOOL_RESCAN_INTERVAL", isPerSignal: false, defaultDescription: "60000"
+  ) { reader, name in reader.milliseconds(name, allowZero: true, zeroMeans: "look at start only") }
+
   static let loadBalancing = EnvironmentSetting<OTLPLoadBalancing>(
     name: "DSPY_RLM_OTEL_GRPC_LOAD_BALANCING", isPerSignal: false,
     defaultDescription: "round_robin for dns:/// and ipv4:/ipv6: lists, else pick_first"
@@ -221,7 +225,7 @@ enum SettingsTable {
       attributeCountLimit.names, attributeValueLengthLimit.names, spanAttributeCountLimit.names,
       spanAttributeValueLengthLimit.names, spanEventCountLimit.names, spanLinkCountLimit.names,
       eventAttributeCountLimit.names, linkAttributeCountLimit.names, spoolDirectory.names,
-      spoolMaxBytes.names, spoolSyncInterval.names,
+      spoolMaxBytes.names, spoolSyncInterval.names, spoolRescanInterval.names,
     ]
     return settings.flatMap { $0 }
   }

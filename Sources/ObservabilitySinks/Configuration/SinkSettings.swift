@@ -142,6 +142,14 @@ package struct SinkSettings {
         sync = sync < .zero ? .zero : .seconds(60)
       }
       spool.syncInterval = sync
+      var rescan =
+        configuration.spoolRescanInterval ?? environment[SettingsTable.spoolRescanInterval] ?? .seconds(60)
+      if rescan < .zero || rescan > .seconds(86_400) {
+        logger.warning(
+          "spoolRescanInterval (\(rescan)) must be from 0 to 24 h; using \(rescan < .zero ? "60 s" : "24 h")")
+        rescan = rescan < .zero ? .seconds(60) : .seconds(86_400)
+      }
+      spool.rescanInterval = rescan
       if let refusal = spool.refusal {
         logger.warning("spool \(directory): \(refusal)")
         return nil

@@ -9,6 +9,9 @@ struct SpoolSettings: Hashable, Sendable {
   var writeInterval: Duration = .milliseconds(50)
   /// How often what was written is synced to the disk: a machine crash loses at most this much.
   var syncInterval: Duration = .seconds(1)
+  /// How often the directory is looked at again for streams that processes which died (or shut
+  /// down with spans unsent) since this one started left; zero: at start only.
+  var rescanInterval: Duration = .seconds(60)
   /// The most this process's stream may hold on disk; beyond it the oldest segments go, their
   /// unsent spans counted as dropped (`DSPY_RLM_OTEL_SPOOL_MAX_BYTES`, 512 MiB).
   var maxBytes = 512 << 20

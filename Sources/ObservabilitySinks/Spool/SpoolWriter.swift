@@ -99,6 +99,7 @@ final class SpoolWriter: Sendable {
     var spare = queue.makeSpare()
     var starts: [RunStart] = []
     var lastSync = ContinuousClock.now
+    var lastRescan = ContinuousClock.now
     var unsynced = false
     while true {
       _ = queue.batchReady.wait(timeout: Deadline(after: settings.writeInterval).dispatchTime)
@@ -121,6 +122,13 @@ final class SpoolWriter: Sendable {
       }
       // Also when no hook records: recovery and acknowledgements change the size too.
       enforceBound()
+      // What neighbours that died since (or shut down with spans unsent) left, without a restart.
+      if !stopping, settings.rescanInterval > .zero,
+        ContinuousClock.now - lastRescan >= settings.rescanInterval
+      {
+        recoverEarlierStreams(failures: &writeFailures)
+        lastRescan = .now
+      }
       // Synced every interval when something was written since (zero: after every write).
       unsynced = unsynced || written > 0 || !requests.isEmpty
       if unsynced, ContinuousClock.now - lastSync >= settings.syncInterval || stopping {
