@@ -120,7 +120,7 @@ let package = Package(
       name: "ObservabilitySinksTests",
       dependencies: [
         "ObservabilitySinks", "ObservabilitySinksTesting", "ObservabilitySinksServiceLifecycle",
-        "SinkReplay", "TestSupport", "SinkSupport",
+        "SinkReplay", "TestSupport", "SinkSupport", "SinkSpool",
         .product(name: "W3CTraceContext", package: "swift-w3c-trace-context"),
         .product(name: "Instrumentation", package: "swift-distributed-tracing"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

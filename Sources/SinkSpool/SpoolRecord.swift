@@ -18,6 +18,8 @@ package struct SpoolRecord: Hashable, Sendable {
     case seal = 6
     /// Written into a dead stream by the process that recovers it.
     case adopted = 7
+    /// Span ids whose journals are closed though no span of theirs is in the stream.
+    case closed = 8
 
     /// Whether records of this kind carry a sequence number.
     package var isData: Bool { self == .span || self == .runStarted || self == .runState }

@@ -64,7 +64,7 @@ struct SpoolFaultTests {
     #expect(!run.stderr.contains("span queue full"), "\(run.stderr)")
     #expect(lines.count == 1, "\(run.stderr)")
     #expect(lines.first?.contains("No space left on device (ENOSPC)") == true)
-    #expect(lines.first?.contains("go on in memory, sent without the spool") == true, "\(lines)")
+    #expect(lines.first?.contains("spans go on in memory, sent without the spool") == true, "\(lines)")
     let status = counters(run.stdout)
     // Nothing lost: what the disk took was sent from the spool, the rest from memory, each once.
     #expect(status["recorded"] == 3001 && status["exported"] == 3001, "\(run.stdout)")
@@ -82,7 +82,7 @@ struct SpoolFaultTests {
       environment: Self.environment(endpoint: try Self.deadEndpoint(), spool: mount + "/spool"),
       isolated: true)
     #expect(run.exited && run.status == 0, "\(run.stdout)\(run.stderr)")
-    #expect(run.stderr.contains("spans the spool could not write, counted as failed"), "\(run.stderr)")
+    #expect(run.stderr.contains("span export from memory (spans the spool could not write)"), "\(run.stderr)")
     let status = counters(run.stdout)
     #expect((status["failed"] ?? 0) > 0 && (status["spool"] ?? 0) > 0, "\(run.stdout)")
     // Every span is accounted for: on disk for the next process, or sent from memory and failed.

@@ -135,7 +135,9 @@ final class ExportWorker: Sendable {
         // returned sends nothing of it twice.
         let flushDeadline = flushes.map(\.deadline).min() ?? deadline
         if urgent, let flushDeadline { delivered = spool.writer.write(until: flushDeadline) && delivered }
-        if urgent || nextSpanExport.hasPassed || spool.reader.backlog >= queue.batchSize {
+        if urgent || nextSpanExport.hasPassed || spool.reader.backlog >= queue.batchSize
+          || spool.writer.unspooled.count >= queue.batchSize
+        {
           delivered =
             exportSpooled(spool, deadline: deadline, urgent: urgent, problems: &problems) && delivered
           nextSpanExport = Deadline(after: settings.scheduleDelay)
@@ -159,10 +161,15 @@ final class ExportWorker: Sendable {
         problems.flush(at: .now)
         // What is still unsent stays in the spool's stream for the next process.
         if let spool {
-          _ = spool.writer.stop(deadline: shutdownRequest.deadline)
+          if !spool.writer.stop(deadline: shutdownRequest.deadline) {
+            log.logger.warning(
+              "spool \(spool.writer.directory): the writer did not finish within the shutdown deadline; what it had not written is not sent (status().spansPending)"
+            )
+          }
           // Its last writes may have failed: what they held is sent from memory now or counted.
           delivered =
-            exportUnspooled(spool, deadline: shutdownRequest.deadline, problems: &problems) && delivered
+            exportUnspooled(spool, deadline: shutdownRequest.deadline, urgent: true, problems: &problems)
+            && delivered
           problems.flush(at: .now)
         }
         let remaining = shutdownRequest.deadline.remaining
@@ -231,16 +238,19 @@ final class ExportWorker: Sendable {
   private func exportSpooled(
     _ spool: SpoolExport, deadline: Deadline?, urgent: Bool, problems: inout ProblemLog
   ) -> Bool {
-    let unspooledDelivered = exportUnspooled(spool, deadline: deadline, problems: &problems)
+    let unspooledDelivered = exportUnspooled(spool, deadline: deadline, urgent: urgent, problems: &problems)
     return exportSpoolStream(spool, deadline: deadline, urgent: urgent, problems: &problems)
       && unspooledDelivered
   }
 
   /// Sends the spans the writer could not write, as a sink without a spool sends its queue: once
-  /// (with the exporter's retries), a failure counted as failed.
-  private func exportUnspooled(_ spool: SpoolExport, deadline: Deadline?, problems: inout ProblemLog) -> Bool
-  {
-    let spans = spool.writer.unspooled.take()
+  /// (with the exporter's retries), a failure counted as failed. A few batches a turn unless a
+  /// flush or shutdown waits, as for the stream; the thread wakes itself to go on.
+  private func exportUnspooled(
+    _ spool: SpoolExport, deadline: Deadline?, urgent: Bool, problems: inout ProblemLog
+  ) -> Bool {
+    let spans = spool.writer.unspooled.take(limit: urgent ? .max : 8 * queue.batchSize)
+    if !urgent, spool.writer.unspooled.count > 0 { wake.signal() }
     var delivered = true
     var start = 0
     while start < spans.count {

@@ -173,7 +173,7 @@ struct ProblemLog {
     case .spanExport where spanFailuresKept:
       "\(subject(kind)) failed: \(reason) (\(items) spans kept in the spool, sent again later)"
     case .unspooledSpanExport:
-      "\(subject(kind)) failed: \(reason) (\(items) spans the spool could not write, counted as failed)"
+      "\(subject(kind)) failed: \(reason) (\(items) spans counted as failed)"
     case .spanExport, .metricExport:
       "\(subject(kind)) failed: \(reason) (\(items) \(unit(kind)) counted as failed)"
     }
@@ -187,7 +187,9 @@ struct ProblemLog {
 
   private func subject(_ kind: Kind) -> String {
     switch kind {
-    case .spanExport, .unspooledSpanExport: "span export to \(destinations[.spanExport] ?? "the exporter")"
+    case .spanExport: "span export to \(destinations[.spanExport] ?? "the exporter")"
+    case .unspooledSpanExport:
+      "span export from memory (spans the spool could not write) to \(destinations[.spanExport] ?? "the exporter")"
     case .metricExport: "metric export to \(destinations[.metricExport] ?? "the exporter")"
     case .spanDrop: "span queue"
     case .runEviction: "active runs"

@@ -28,7 +28,7 @@ final class SpanQueue: Sendable {
   func push(_ record: consuming SpanRecord) -> Bool {
     // Moved into the buffer, not copied: a copy would retain every text of the record and the
     // caller then release them all, on the hook's thread.
-    var pending = Optional(record)
+    var pending = Optional(consume record)
     let (accepted, filledBatch) = buffer.withLock { buffer -> (Bool, Bool) in
       guard buffer.count < capacity, !closed.load(ordering: .relaxed) else { return (false, false) }
       buffer.append(pending.take()!)

@@ -103,8 +103,7 @@ package final class RunRecorder: Sendable {
   /// Keeps a run's start for the spool's writer: a reference appended under the lock the hook
   /// already holds, not a second hand-off, so that journaling costs `onRunStart` next to nothing.
   private func journalStart(_ start: RunStart, in state: inout RecorderState) {
-    guard !state.journalClosed else { return }
-    if state.startedRuns.count < journalCapacity {
+    if !state.journalClosed, state.startedRuns.count < journalCapacity {
       state.startedRuns.append(start)
     } else {
       counters.runsNotJournaled.wrappingAdd(1, ordering: .relaxed)
@@ -114,7 +113,7 @@ package final class RunRecorder: Sendable {
   /// The spool's writer takes the run starts kept since its last turn (`spare` must be empty).
   /// It drains the span queue first and this second: a span it drained was queued after its
   /// run's start was kept, so every start reaches the stream before a span that closes it.
-  /// `closing`: the writer has stopped; later starts are not kept.
+  /// `closing`: the writer has stopped; later starts are not kept (counted as not journaled).
   func takeStartedRuns(into spare: inout [RunStart], closing: Bool = false) {
     state.withLock { state in
       swap(&state.startedRuns, &spare)

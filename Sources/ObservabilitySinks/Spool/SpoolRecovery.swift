@@ -90,6 +90,8 @@ struct SpoolRecovery {
             current = sources.count - 1
           }
         case .ack: settled = max(settled, SpoolAck.sequence(record.payload) ?? 0)
+        case .closed:
+          for spanID in SpoolClosed.spanIDs(record.payload) ?? [] { started[spanID] = nil }
         case .span:
           guard let (high, low, spanID, time, _) = SpoolSpan.fixed(record.payload) else { continue }
           let trace = SpanData.TraceID(high: high, low: low)

@@ -81,6 +81,22 @@ extension EncodedSource {
   }
 }
 
+/// The spool's `closed` record: span ids whose journals are closed with no span of theirs in the
+/// stream (a failed write sent the span from memory), so recovery does not rebuild them.
+enum SpoolClosed {
+  static func payload(_ spanIDs: [UInt64]) -> [UInt8] {
+    spanIDs.flatMap { id in (0..<8).map { UInt8(truncatingIfNeeded: id >> UInt64($0 * 8)) } }
+  }
+
+  /// The ids; `nil` when the payload is not a whole number of them.
+  static func spanIDs(_ payload: [UInt8]) -> [UInt64]? {
+    guard payload.count % 8 == 0 else { return nil }
+    return stride(from: 0, to: payload.count, by: 8).map { start in
+      (0..<8).reduce(UInt64(0)) { $0 | UInt64(payload[start + $1]) << UInt64($1 * 8) }
+    }
+  }
+}
+
 /// The spool's `ack` record: every data record up to a sequence is settled (the exporter reads a
 /// stream in order, so one number says it).
 enum SpoolAck {

@@ -221,8 +221,10 @@ final class SpoolStream {
   }
 
   /// Forgets the journal of `run`: its span was written, or will never be (it could not be).
-  func close(_ run: UInt64) {
-    guard let (_, _, key) = openRuns.removeValue(forKey: run) else { return }
+  /// Whether it had one.
+  @discardableResult
+  func close(_ run: UInt64) -> Bool {
+    guard let (_, _, key) = openRuns.removeValue(forKey: run) else { return false }
     let left = (openPerTrace[key] ?? 1) - 1
     if left > 0 {
       openPerTrace[key] = left
@@ -230,6 +232,7 @@ final class SpoolStream {
       openPerTrace[key] = nil
       traceActivity[key] = nil
     }
+    return true
   }
 
   /// Appends the records of an earlier process's stream under its `source`, then goes back to

@@ -39,6 +39,10 @@ final class SpoolWriter: Sendable {
   /// when that was: the writer thread's alone.
   nonisolated(unsafe) private var lostSinceLog = 0
   nonisolated(unsafe) private var lastLossLog: ContinuousClock.Instant?
+  /// Runs whose start is on disk and whose span a failed write sent to memory: a `closed` record
+  /// says so with the next write that works, so that no later recovery rebuilds them. The
+  /// writer thread's alone.
+  nonisolated(unsafe) private var pendingCloses: [UInt64] = []
   /// Spans written since the export thread was last told: the writer thread's alone.
   nonisolated(unsafe) private var unsignalled = 0
 
@@ -118,17 +122,15 @@ final class SpoolWriter: Sendable {
       do {
         try stream.acknowledge()
       } catch {
+        if writeFailures == 0 {
+          logger.warning(
+            "spool \(directory): recording what the collector took failed: \(error); it is tried again (until then a crash would send it twice)"
+          )
+        }
         writeFailures += 1
       }
       // Also when no hook records: recovery and acknowledgements change the size too.
       enforceBound()
-      // What neighbours that died since (or shut down with spans unsent) left, without a restart.
-      if !stopping, settings.rescanInterval > .zero,
-        ContinuousClock.now - lastRescan >= settings.rescanInterval
-      {
-        recoverEarlierStreams(failures: &writeFailures)
-        lastRescan = .now
-      }
       // Synced every interval when something was written since (zero: after every write).
       unsynced = unsynced || written > 0 || !requests.isEmpty
       if unsynced, ContinuousClock.now - lastSync >= settings.syncInterval || stopping {
@@ -149,6 +151,12 @@ final class SpoolWriter: Sendable {
         stopped.fulfil(true)
         return
       }
+      // What neighbours that died since (or shut down with spans unsent) left, without a restart;
+      // after the turn's flushes are answered, so that none waits for it.
+      if settings.rescanInterval > .zero, ContinuousClock.now - lastRescan >= settings.rescanInterval {
+        recoverEarlierStreams(failures: &writeFailures)
+        lastRescan = .now
+      }
     }
   }
 
@@ -158,7 +166,10 @@ final class SpoolWriter: Sendable {
     guard !records.isEmpty || !starts.isEmpty else { return 0 }
     let encoder = TraceRequestEncoder()
     var entries: [SpoolStream.Entry] = []
-    entries.reserveCapacity(starts.count + records.count)
+    entries.reserveCapacity(starts.count + records.count + 1)
+    if !pendingCloses.isEmpty {
+      entries.append(SpoolStream.Entry(kind: .closed, payload: SpoolClosed.payload(pendingCloses)))
+    }
     var spans = 0
     for index in 0..<(starts.count + records.count) {
       let record = index < starts.count ? SpanRecord.runStarted(starts[index]) : records[index - starts.count]
@@ -195,26 +206,37 @@ final class SpoolWriter: Sendable {
     }
     let appended = stream.append(entries)
     let written = entries.prefix(appended.written).count { $0.kind == .span }
+    if appended.written > 0, entries.first?.kind == .closed { pendingCloses = [] }
     if let error = appended.error {
       // Nothing of the rest is on disk: its spans go on in memory (the export thread sends them
-      // as without a spool) and their runs' journals are closed, not left to be rebuilt.
+      // as without a spool). A run whose start is on disk gets a `closed` record with the next
+      // write that works; its journal is forgotten now, so that it is not carried forward.
       let unwritten = entries.dropFirst(appended.written)
-      for entry in unwritten { if let run = entry.endsRun { stream.close(run) } }
+      for entry in unwritten {
+        if let run = entry.endsRun, stream.close(run) { pendingCloses.append(run) }
+      }
+      let startsLost = unwritten.count { $0.kind == .runStarted }
+      counters.runsNotJournaled.wrappingAdd(startsLost, ordering: .relaxed)
       let unwrittenSpans = unwritten.filter { $0.kind == .span }.map {
         Array($0.payload[SpoolSpan.fixedSize...])
       }
       let kept = unspooled.keep(unwrittenSpans)
       let lost = unwrittenSpans.count - kept
-      let lostText =
-        lost == 0
-        ? ""
-        : "; \(lost) more did not fit (\(unspooled.capacity) at most) and are lost (status().spoolSpansDiscarded)"
       counters.spool.spansDiscarded.wrappingAdd(lost, ordering: .relaxed)
       if kept > 0 { spansWritten.signal() }
       lostSinceLog += lost
       if failures == 0 {
+        var fate = ["\(kept) spans go on in memory, sent without the spool"]
+        if lost > 0 {
+          fate.append(
+            "\(lost) more did not fit (\(unspooled.capacity) spans, \(unspooled.byteCapacity >> 20) MiB at most) and are lost (status().spoolSpansDiscarded)"
+          )
+        }
+        if startsLost > 0 {
+          fate.append("\(startsLost) run starts are not journaled (status().runsNotJournaled)")
+        }
         logger.warning(
-          "spool \(directory): a write failed: \(error); the \(kept) spans it held go on in memory, sent without the spool\(lostText); later writes are tried again"
+          "spool \(directory): a write failed: \(error); \(fate.joined(separator: "; ")); later writes are tried again"
         )
         lastLossLog = .now
         lostSinceLog = 0
