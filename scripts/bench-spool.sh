@@ -7,6 +7,8 @@
 #              it all, as the spool does), and spool on. Each sink runs the burst four times: the
 #              first pass is a cold process's (its queue memory still to be faulted in), the last
 #              a warm one's. Every figure is the median of the rounds, with their range: the noise.
+#   paced      3,000 runs x 50 steps at a runtime's pace (20 µs spun after each call, ~50,000 spans/s),
+#              where neither sink drops anything: spool off and on, 5 rounds
 #   sustained  spans exported per second over 5 s, and the CPU it took
 #   burst      205 runs x 50 steps at the default queue size: spans lost
 #   recovery   1,000,000 spans left in a spool by a process whose collector was down, then the
@@ -65,6 +67,12 @@ for round in $(seq "$rounds"); do
   run "hooks-on-$round" "${hooks[@]}" --spool "$spool_root/hooks-$round"
   rm -rf "$spool_root/hooks-$round"
 done
+paced=(hooks --endpoint "$endpoint" --runs 3000 --steps 50 --active-runs 200 --warm-up 1 --pace-us 20)
+for round in $(seq 5); do
+  run "paced-off-$round" "${paced[@]}"
+  run "paced-on-$round" "${paced[@]}" --spool "$spool_root/paced-$round"
+  rm -rf "$spool_root/paced-$round"
+done
 for mode in off on; do
   spool=()
   run "sustained-$mode" sustained --endpoint "$endpoint" --seconds 5 --steps 50 "${spool[@]}"
@@ -100,6 +108,21 @@ for prefix, label in (("", "warm"), ("cold_", "cold")):
             print(f"| {label} `{hook}` {q[:3]} | " + " | ".join(cells) + " |")
 lost = {m: (statistics.median(x["status"]["spans_dropped"] for x in rounds[m]), rounds[m][0]["status"]["spans_recorded"]) for m in modes}
 print("| spans dropped (both passes) | " + " | ".join(f"{d:,.0f} of {n:,}" for d, n in lost.values()) + " |")
+print()
+paced = {m: [json.loads(p.read_text()) for p in sorted(r.glob(f"paced-{m}-*.json"))] for m in ("off", "on")}
+print(f"Hooks at a runtime's pace (20 µs between calls), µs: median of {len(paced['on'])} rounds [min–max]")
+print()
+print("| hook | spool off | spool on |")
+print("|---|---|---|")
+for hook in ("on_run_start", "on_step", "on_run_end"):
+    for q in ("p50_us", "p99_us"):
+        cells = []
+        for m in ("off", "on"):
+            v = [x[hook][q] for x in paced[m]]
+            cells.append(f"{statistics.median(v):.3f} [{min(v):.2f}–{max(v):.2f}]")
+        print(f"| `{hook}` {q[:3]} | " + " | ".join(cells) + " |")
+dropped = {m: sum(x["status"]["spans_dropped"] for x in paced[m]) for m in ("off", "on")}
+print(f"| spans dropped, all rounds | {dropped['off']:,} | {dropped['on']:,} |")
 print()
 print("| | spool off | spool on |")
 print("|---|---|---|")

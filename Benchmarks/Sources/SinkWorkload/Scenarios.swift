@@ -29,6 +29,9 @@ struct WorkloadOptions {
   var spool: String?
   /// (hooks) Untimed passes of the same runs before the timed one.
   var warmUpPasses = 0
+  /// (hooks) Microseconds spun (untimed) after each hook call: a runtime's pace rather than a
+  /// burst, so that the sink's threads keep up and no sink drops anything.
+  var paceMicroseconds = 0
 }
 
 /// Builds the sink under test: OTLP to `endpoint` (or an in-memory exporter), everything else at
@@ -143,6 +146,7 @@ private func timeHooks(
       params: WorkloadInputs.params)
     var t1 = monotonicNanos()
     starts.append(t1 - t0)
+    pace(options)
     var cumulative = 0.0
     for number in 1...max(1, options.steps) {
       let event = WorkloadInputs.step(number)
@@ -151,14 +155,23 @@ private func timeHooks(
       sink.onStep(runID: runID, event: event, cumulativeReward: cumulative)
       t1 = monotonicNanos()
       steps.append(t1 - t0)
+      pace(options)
     }
     let result = WorkloadInputs.result(steps: options.steps)
     t0 = monotonicNanos()
     sink.onRunEnd(runID: runID, result: result, runPath: "runs/\(runID).jsonl")
     t1 = monotonicNanos()
     ends.append(t1 - t0)
+    pace(options)
   }
   return (starts, steps, ends)
+}
+
+/// Spins for `paceMicroseconds`: a wait that keeps the core (a sleep would measure the wake-up).
+private func pace(_ options: WorkloadOptions) {
+  guard options.paceMicroseconds > 0 else { return }
+  let until = monotonicNanos() + UInt64(options.paceMicroseconds) * 1000
+  while monotonicNanos() < until {}
 }
 
 /// The burst: `runs` × `steps` as fast as possible, then shutdown; what was lost.

@@ -17,6 +17,7 @@
 //                               collector down; recover times a sink sending them)
 //              --warm-up N      (hooks) N untimed passes (each then flushed) before the timed one;
 //                               the first is also reported, as cold_*
+//              --pace-us N      (hooks) spin N µs (untimed) after each hook call: a runtime's pace
 //              --sampler NAME [--sampler-arg X]  OTEL_TRACES_SAMPLER (and _ARG) for the sink, e.g.
 //                               always_off, parentbased_traceidratio --sampler-arg 0.1
 #if canImport(Glibc)
@@ -30,7 +31,7 @@ func usage(_ message: String) -> Never {
     "SinkWorkload: \(message)\nusage: SinkWorkload hooks|burst|sustained|longrun|spoolgen|recover [--endpoint URL] "
     + "[--protocol grpc|http/protobuf] [--in-memory] "
     + "[--no-metrics] [--runs N] [--steps N] [--active-runs N] [--queue N] [--batch N] [--seconds S] "
-    + "[--never-end] [--max-active-runs N] [--sampler NAME] [--sampler-arg X] [--spool DIR] [--warm-up N]\n"
+    + "[--never-end] [--max-active-runs N] [--sampler NAME] [--sampler-arg X] [--spool DIR] [--warm-up N] [--pace-us N]\n"
   var bytes = Array(text.utf8)
   _ = write(2, &bytes, bytes.count)
   exit(2)
@@ -70,6 +71,7 @@ while let flag = arguments.popFirst() {
   case "--sampler-arg": options.samplerArgument = value()
   case "--spool": options.spool = value()
   case "--warm-up": options.warmUpPasses = integer()
+  case "--pace-us": options.paceMicroseconds = integer()
   case "--seconds":
     guard let seconds = Double(value()), seconds > 0, seconds < 600 else {
       usage("--seconds needs 0 < S < 600")
