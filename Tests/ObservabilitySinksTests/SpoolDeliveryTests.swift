@@ -106,6 +106,44 @@ struct SpoolDeliveryTests {
     #expect(spoolSegments(spool).isEmpty)
   }
 
+  /// A stream whose recovery ended three processes midway (their attempts left noted) is set
+  /// aside, said, and never read again; one that ended fewer is recovered, its note removed.
+  @Test(arguments: [(diedRecovering: 3, recovered: false), (diedRecovering: 1, recovered: true)])
+  func aStreamThatKeepsEndingItsRecoverersIsSetAside(diedRecovering: Int, recovered: Bool) throws {
+    let spool = try makeSpoolDirectory()
+    defer { try? FileManager.default.removeItem(atPath: spool) }
+    let gone = try OTLPTestReceiver()
+    let deadEndpoint = gone.endpoint
+    gone.stop()
+    let first = Self.sink(deadEndpoint, spool: spool, serviceName: "first-process")
+    playRuns(first, runs: 2, steps: 2)
+    #expect(!first.syncShutdown(timeout: .seconds(2)))
+    let files = try FileManager.default.contentsOfDirectory(atPath: spool)
+    let name = try #require(files.first { $0.hasSuffix(".lock") }).dropLast(".lock".count)
+    #expect(
+      FileManager.default.createFile(
+        atPath: "\(spool)/\(name).adopting", contents: Data(String(diedRecovering).utf8)))
+
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    let logs = CapturedLogs()
+    let second = Self.sink(receiver.endpoint, spool: spool, logs: logs, serviceName: "second-process")
+    playRuns(second, runs: 1, steps: 0, prefix: "own")
+    #expect(second.syncShutdown(timeout: .seconds(10)))
+    let left = receiver.spans().filter { $0.resourceAttributes["service.name"] == .string("first-process") }
+    let after = try FileManager.default.contentsOfDirectory(atPath: spool)
+    let messages = logs.messages.withLock { $0 }
+    if recovered {
+      #expect(left.count == 6 && second.status().spansRecovered == 6)
+      #expect(after.isEmpty, "\(after)")
+    } else {
+      #expect(left.isEmpty && second.status().spansRecovered == 0)
+      #expect(messages.contains { $0.contains("3 processes ended while recovering \(name)") }, "\(messages)")
+      #expect(!after.isEmpty && after.allSatisfy { $0.hasSuffix(".poisoned") }, "\(after)")
+      #expect(after.contains("\(name).lock.poisoned"))
+    }
+  }
+
   /// Sync after every write (0), and an invalid interval: one warning naming the variable, the default.
   @Test(arguments: [("0", nil), ("soon", "DSPY_RLM_OTEL_SPOOL_SYNC_INTERVAL='soon' is invalid")])
   func theSyncIntervalIsReadFromTheEnvironment(value: String, warning: String?) throws {

@@ -37,6 +37,15 @@ struct SpoolRecovery {
     var description: String
   }
 
+  /// A stream set aside because processes kept dying while they recovered it.
+  struct SetAside: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// How many recoveries of one stream may die midway before it is set aside: a stream whose
+  /// reading ended the process that read it must not end every process that starts after.
+  static let attemptsBeforeSetAside = 3
+
   /// The largest segment read: a hostile file cannot make recovery load more.
   static let largestSegment = 64 << 20
 
@@ -63,6 +72,19 @@ struct SpoolRecovery {
   /// Reads the dead stream `name` and appends what is left of it to `stream`, calling `between`
   /// after each segment (the writer keeps up with the hooks meanwhile); then removes its files.
   func adopt(_ name: String, into stream: SpoolStream, between: () -> Void) throws -> Adopted {
+    // The attempt is noted on disk first and forgotten however this returns: only a process
+    // that dies while recovering leaves it.
+    let marker = "\(directory)/\(name).adopting"
+    let earlier = Self.attempts(at: marker)
+    guard earlier < Self.attemptsBeforeSetAside else {
+      let renamed = setAside(streamNamed: name)
+      throw SetAside(
+        description:
+          "\(earlier) processes ended while recovering \(name); its \(renamed) files are set aside as ….poisoned so that it ends no more (look at them; rename them back, without .poisoned, to have it recovered)"
+      )
+    }
+    Self.note(attempts: earlier + 1, at: marker)
+    defer { unlink(marker) }
     var adopted = Adopted(name: name)
     let prefix = name + "."
     let segmentNames = ((try? SpoolDirectory.entries(directory)) ?? [])
@@ -186,6 +208,29 @@ struct SpoolRecovery {
       setAside(path, because: "\(error)", adopted: &adopted)
       return nil
     }
+  }
+
+  /// Recoveries of a stream begun and never ended, as its marker file says.
+  private static func attempts(at marker: String) -> Int {
+    guard let bytes = try? SpoolFile.open(marker, writable: false).readAll(limit: 32) else { return 0 }
+    // Empty or unreadable: the process died as it wrote it, one attempt at least.
+    return Int(String(decoding: bytes, as: UTF8.self)) ?? 1
+  }
+
+  private static func note(attempts: Int, at marker: String) {
+    unlink(marker)
+    guard let file = try? SpoolFile.create(marker) else { return }
+    try? file.append(Array(String(attempts).utf8))
+    try? file.sync()
+  }
+
+  /// Renames every file of the stream `name` with `.poisoned` appended; how many there were.
+  private func setAside(streamNamed name: String) -> Int {
+    let files = ((try? SpoolDirectory.entries(directory)) ?? []).filter {
+      $0.hasPrefix(name + ".") && !$0.hasSuffix(".poisoned")
+    }
+    for file in files { rename("\(directory)/\(file)", "\(directory)/\(file).poisoned") }
+    return files.count
   }
 
   private func setAside(_ path: String, because reason: String, adopted: inout Adopted) {

@@ -297,6 +297,8 @@ final class SpoolWriter: Sendable {
           "spool \(directory): recovered \(adopted.spans) unsent spans and \(adopted.runs) unfinished runs (ended with ERROR: \(RunSpanRecord.processEndedMessage)) of an earlier process (\(name))"
         )
         for problem in adopted.problems { logger.warning("spool \(directory): \(problem)") }
+      } catch let error as SpoolRecovery.SetAside {
+        logger.error("spool \(directory): \(error)")
       } catch {
         logger.warning(
           "spool \(directory): \(name) is not recovered: \(error); it is left for a later process")
