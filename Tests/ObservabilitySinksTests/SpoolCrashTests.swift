@@ -105,6 +105,50 @@ struct SpoolCrashTests {
     #expect(spoolSegments(spool).isEmpty)
   }
 
+  /// A process killed while it recovers a dead stream leaves its attempt noted (the poison-stream
+  /// guard counts such deaths); the next process recovers both streams, every span at least once.
+  @Test func aProcessKilledWhileRecoveringLeavesItsAttemptNotedAndTheNextOneRecovers() throws {
+    let spool = try makeSpoolDirectory()
+    defer { try? FileManager.default.removeItem(atPath: spool) }
+    let gone = try OTLPTestReceiver()
+    var environment = Self.environment(gone, spool: spool)
+    gone.stop()
+    // 40,001 spans left by a process whose collector was down, written a part at a time.
+    var produce = ["start:R"]
+    for part in 1...4 { produce += ["steps:R:10000", "spooled:\(part * 10_000)"] }
+    let first = try BuiltTool.run(
+      "SpoolChild", produce + ["end:R", "shutdown:2", "status"], environment: environment)
+    #expect(first.stdout.contains("pending=40001 spool=40001"), "\(first.stdout)\(first.stderr)")
+    let deadStream = try #require(spoolFiles(spool).first { $0.hasSuffix(".lock") })
+
+    // The next process is killed as soon as it has noted its attempt at recovering that stream.
+    let recoverer = Process()
+    recoverer.executableURL = BuiltTool.url("SpoolChild")
+    recoverer.arguments = ["flush", "shutdown:30"]
+    recoverer.environment = environment
+    recoverer.standardOutput = FileHandle.nullDevice
+    recoverer.standardError = FileHandle.nullDevice
+    try recoverer.run()
+    let marker = deadStream.dropLast(".lock".count) + ".adopting"
+    let noted = waitFor(timeout: .seconds(60)) { spoolFiles(spool).contains(String(marker)) }
+    kill(recoverer.processIdentifier, SIGKILL)
+    recoverer.waitUntilExit()
+    #expect(noted && recoverer.terminationReason == .uncaughtSignal, "\(spoolFiles(spool))")
+    #expect((try? String(contentsOfFile: "\(spool)/\(marker)", encoding: .utf8)) == "1")
+
+    let receiver = try OTLPTestReceiver()
+    defer { receiver.stop() }
+    environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.endpoint
+    let last = try BuiltTool.run("SpoolChild", ["flush", "shutdown:60", "status"], environment: environment)
+    #expect(
+      last.exited && last.status == 0 && last.stdout.contains("pending=0"), "\(last.stdout)\(last.stderr)")
+    #expect(!last.stderr.contains("set aside"), "\(last.stderr)")
+    // At least once: what the killed recoverer had copied into its own stream may come twice.
+    let spans = receiver.spans()
+    #expect(Set(spans.map(\.spanID)).count == 40_001 && spans.count >= 40_001)
+    #expect(spoolFiles(spool).isEmpty, "\(spoolFiles(spool))")
+  }
+
   /// A process that is alive holds its stream: another sink on the directory leaves it alone.
   @Test func aLiveProcessIsNeverRecovered() throws {
     let spool = try makeSpoolDirectory()

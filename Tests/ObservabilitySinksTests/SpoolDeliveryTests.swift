@@ -11,6 +11,11 @@ func makeSpoolDirectory() throws -> String {
   return path
 }
 
+/// Every file in a spool directory.
+func spoolFiles(_ directory: String) -> [String] {
+  (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+}
+
 /// The segment files in a spool directory.
 func spoolSegments(_ directory: String) -> [String] {
   ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".seg") }
