@@ -166,6 +166,33 @@ package enum SpoolDirectory {
     return names
   }
 
+  /// The network file system `path` is on (`nfs4`, `cifs`, …, as `/proc/self/mountinfo` names
+  /// it), `nil` for a local one or when it cannot be told: there a lock may not keep the hosts
+  /// that share the directory apart.
+  package static func networkFileSystem(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    guard let table = readVirtualFile("/proc/self/mountinfo", limit: 4 << 20) else { return nil }
+    return MountTable(String(decoding: table, as: UTF8.self)).networkFileSystem(of: String(cString: resolved))
+  }
+
+  /// A file the kernel makes up as it is read (its size says 0), read to its end.
+  private static func readVirtualFile(_ path: String, limit: Int) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 << 10)
+    while bytes.count < limit {
+      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0, errno == EINTR { continue }
+      guard count >= 0 else { return nil }
+      if count == 0 { return bytes }
+      bytes += chunk.prefix(count)
+    }
+    return nil
+  }
+
   /// The soft limit on the size of a file this process may write (`RLIMIT_FSIZE`), if any.
   /// Writing past it raises `SIGXFSZ`, whose default action ends the process: segments stay below.
   package static func fileSizeLimit() -> Int? {

@@ -92,4 +92,29 @@ struct SpoolFileTests {
     #expect(error?.code == ENOSPC)
     #expect(error?.description.hasSuffix("No space left on device (ENOSPC)") == true)
   }
+
+  /// A network file system is named (its locks may not keep hosts apart); a local one is not.
+  @Test func aNetworkFileSystemIsToldFromTheMountTable() {
+    let table = MountTable(
+      """
+      22 27 0:21 / /proc rw,relatime - proc proc rw
+      27 1 259:1 / / rw,relatime - ext4 /dev/vda rw
+      40 27 0:50 / /home rw,relatime shared:5 - nfs4 server:/home rw,vers=4.2
+      41 40 0:51 / /home/me/local\\040disk rw,relatime - ext4 /dev/vdb rw
+      42 27 0:52 / /mnt/box rw - fuse.sshfs me@box: rw
+      garbage
+      """)
+    #expect(table.mounts.count == 5)
+    #expect(table.networkFileSystem(of: "/home/me/spool") == "nfs4")
+    #expect(table.networkFileSystem(of: "/home") == "nfs4")
+    // A local disk mounted below the network one (its point written with \040 for the space).
+    #expect(table.networkFileSystem(of: "/home/me/local disk/spool") == nil)
+    #expect(table.networkFileSystem(of: "/home/me/local diskette") == "nfs4")
+    #expect(table.networkFileSystem(of: "/mnt/box/spool") == "fuse.sshfs")
+    #expect(table.networkFileSystem(of: "/var/spool") == nil)
+    #expect(table.networkFileSystem(of: "/homework") == nil)
+    // This machine's temporary directory is local; a path that does not exist cannot be told.
+    #expect(SpoolDirectory.networkFileSystem(NSTemporaryDirectory()) == nil)
+    #expect(SpoolDirectory.networkFileSystem("/no/such/directory") == nil)
+  }
 }

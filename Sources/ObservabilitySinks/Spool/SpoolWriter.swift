@@ -68,6 +68,11 @@ final class SpoolWriter: Sendable {
     stream = try SpoolStream(
       directory: settings.directory, source: encoded, segmentBytes: settings.segmentBytes)
     published = stream.published
+    if let network = SpoolDirectory.networkFileSystem(settings.directory) {
+      logger.warning(
+        "spool \(settings.directory) is on a network file system (\(network)): each process writes its own stream, but hosts that share this directory rely on its locks working across them (not so on an nfs `nolock` mount); a local disk is safer"
+      )
+    }
     unspooled = UnspooledSpans(capacity: settings.bufferCapacity)
     state = LockedValue(State())
   }
