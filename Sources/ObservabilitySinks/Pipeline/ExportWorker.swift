@@ -261,15 +261,8 @@ final class ExportWorker: Sendable {
         timeout > .zero
         ? spool.exporter.exportEncoded(batch, source: spool.source, timeout: timeout)
         : .failure("the shutdown deadline passed")
-      let outcome = Settled(result, items: batch.count)
-      counters.spans.add(outcome)
-      if let message = outcome.message { counters.recordError("span export: \(message)") }
-      if outcome.failed > 0 {
-        problems.record(.unspooledSpanExport, items: outcome.failed, reason: outcome.reason, at: .now)
-      } else {
-        problems.recovered(.unspooledSpanExport, at: .now)
-      }
-      delivered = result.isDelivered && delivered
+      delivered =
+        account(result, spans: batch.count, problems: &problems, as: .unspooledSpanExport) && delivered
     }
     return delivered
   }
@@ -325,15 +318,18 @@ final class ExportWorker: Sendable {
     return true
   }
 
-  /// Counts what became of one batch, and logs a failure; `true` when it was delivered.
-  private func account(_ result: ExportResult, spans count: Int, problems: inout ProblemLog) -> Bool {
+  /// Counts what became of one batch, and logs a failure as `kind`; `true` when it was delivered.
+  private func account(
+    _ result: ExportResult, spans count: Int, problems: inout ProblemLog,
+    as kind: ProblemLog.Kind = .spanExport
+  ) -> Bool {
     let outcome = Settled(result, items: count)
     counters.spans.add(outcome)
     if let message = outcome.message { counters.recordError("span export: \(message)") }
     if outcome.failed > 0 {
-      problems.record(.spanExport, items: outcome.failed, reason: outcome.reason, at: .now)
+      problems.record(kind, items: outcome.failed, reason: outcome.reason, at: .now)
     } else {
-      problems.recovered(.spanExport, at: .now)
+      problems.recovered(kind, at: .now)
     }
     return result.isDelivered
   }

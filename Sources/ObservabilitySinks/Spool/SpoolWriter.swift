@@ -168,7 +168,8 @@ final class SpoolWriter: Sendable {
   /// Converts and appends the journal records of `starts`, then `records`; the spans among them
   /// that were written.
   private func write(starts: [RunStart], _ records: [SpanRecord], failures: inout Int) -> Int {
-    guard !records.isEmpty || !starts.isEmpty else { return 0 }
+    // Also with nothing new when closes wait: an idle process must not leave them unwritten.
+    guard !records.isEmpty || !starts.isEmpty || !pendingCloses.isEmpty else { return 0 }
     let encoder = TraceRequestEncoder()
     var entries: [SpoolStream.Entry] = []
     entries.reserveCapacity(starts.count + records.count + 1)
