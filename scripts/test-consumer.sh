@@ -62,6 +62,21 @@ check FromEnvironment "$out" '^spans exported: 0$'
 check FromEnvironment "$out" '^runs not sampled: 1$'
 out=$(from_env -u DSPY_RLM_OTEL_ENABLED)
 check FromEnvironment "$out" '^detail: disabled$'
+# A spool from the environment, the collector down (nothing listens on port 9): the first process
+# keeps its 2 spans on disk through shutdown, the next one takes them over.
+spool_dir=$(mktemp -d)
+spooled() {
+  from_env DSPY_RLM_OTEL_ENABLED=true DSPY_RLM_OTEL_METRICS_ENABLED=false \
+    OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:9 OTEL_EXPORTER_OTLP_TIMEOUT=500 \
+    DSPY_RLM_OTEL_SPOOL_DIR="$spool_dir/spool" 2>/dev/null
+}
+out=$(spooled)
+check FromEnvironment "$out" '^spool spans: 2$'
+check FromEnvironment "$out" '^spans recovered: 0$'
+out=$(spooled)
+check FromEnvironment "$out" '^spans recovered: 2$'
+check FromEnvironment "$out" '^spool spans: 4$'
+rm -rf "$spool_dir"
 for target in QuickStart QuickStartAsync; do
   out=$(env -u OTEL_EXPORTER_OTLP_ENDPOINT -u DSPY_RLM_OTEL_ENABLED "$bin/$target")
   printf '%s\n' "$out"

@@ -24,3 +24,7 @@ await sink.shutdown(timeout: .seconds(5))
 let status = sink.status()
 print("spans exported:", status.spansExported)
 print("runs not sampled:", status.runsNotSampled)
+// With DSPY_RLM_OTEL_SPOOL_DIR: what a collector that was down left on disk, and what this
+// process took over from an earlier one.
+print("spool spans:", status.spoolSpans)
+print("spans recovered:", status.spansRecovered)
