@@ -199,8 +199,10 @@ struct FaultInjectionTests {
     let (delivered, waited) = FaultReport.timed { sink.syncShutdown(timeout: .seconds(10)) }
     #expect(delivered)
     let status = sink.status()
+    // Two full batches, or a third request when the export thread woke with three spans queued
+    // (a slow run, as under TSan, drains 2 + 1): each request has one span rejected either way.
     let calls = receiver.calls().count
-    #expect(calls == 2)
+    #expect((2...3).contains(calls), "\(calls) requests")
     #expect(status.spansRejected == calls && status.spansExported == 4 - calls && status.exportRetries == 0)
     #expect(logs.messages.withLock { $0 }.filter { $0.contains("rejected") }.count == 1)
     FaultReport.row(
