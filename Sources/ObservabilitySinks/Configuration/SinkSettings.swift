@@ -138,7 +138,8 @@ package struct SinkSettings {
         configuration.spoolSyncInterval ?? environment[SettingsTable.spoolSyncInterval] ?? .seconds(1)
       if sync < .zero || sync > .seconds(60) {
         logger.warning(
-          "spoolSyncInterval (\(sync)) must be from 0 to 60 s; using \(sync < .zero ? "0" : "60 s")")
+          "spoolSyncInterval / DSPY_RLM_OTEL_SPOOL_SYNC_INTERVAL (\(sync)) must be from 0 to 60 s; using \(sync < .zero ? "0" : "60 s")"
+        )
         sync = sync < .zero ? .zero : .seconds(60)
       }
       spool.syncInterval = sync
@@ -146,7 +147,8 @@ package struct SinkSettings {
         configuration.spoolRescanInterval ?? environment[SettingsTable.spoolRescanInterval] ?? .seconds(60)
       if rescan < .zero || rescan > .seconds(86_400) {
         logger.warning(
-          "spoolRescanInterval (\(rescan)) must be from 0 to 24 h; using \(rescan < .zero ? "60 s" : "24 h")")
+          "spoolRescanInterval / DSPY_RLM_OTEL_SPOOL_RESCAN_INTERVAL (\(rescan)) must be from 0 to 24 h; using \(rescan < .zero ? "60 s" : "24 h")"
+        )
         rescan = rescan < .zero ? .seconds(60) : .seconds(86_400)
       }
       spool.rescanInterval = rescan
