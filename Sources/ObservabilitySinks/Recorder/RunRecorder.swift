@@ -92,10 +92,11 @@ package final class RunRecorder: Sendable {
     if let ended { finish(ended) }
   }
 
-  /// Hands a spool's journal record (not a span: not counted as recorded) to the queue: what a
-  /// later process needs to end a run or step should this one die first. Pushed under the
-  /// recorder's lock (order: recorder, then queue), so it always precedes the span that closes
-  /// it, whichever thread records that. A full queue refuses it like a span.
+  /// Hands a spool's journal record of a step a child run or model call took early (not a span:
+  /// not counted as recorded) to the queue: what a later process needs to end the step should
+  /// this one die first. Pushed under the recorder's lock (order: recorder, then queue), so it
+  /// always precedes the span that closes it, whichever thread records that. A full queue
+  /// refuses it like a span. (Run starts take ``journalStart(_:in:)``, no push.)
   private func journal(_ record: consuming SpanRecord) {
     if let queue, !queue.push(record) { counters.runsNotJournaled.wrappingAdd(1, ordering: .relaxed) }
   }
